@@ -1,0 +1,1 @@
+"""Alembic migrations of the gapsight schema (run them with :mod:`gapsight.store.migrate`)."""

@@ -1,0 +1,300 @@
+"""The database schema as typed SQLAlchemy 2 models.
+
+One class per table. The models hold data and the database-level rules (check
+constraints, foreign keys, unique keys); use cases live in ``gapsight.services``.
+Alembic migrations in ``store/migrations`` create exactly this schema on SQLite and
+PostgreSQL (a test compares the two).
+
+Answers are stored one row per response, in four columns written together by
+:func:`gapsight.store.answers.encode` (see that module for why):
+
+- ``vector``: the numeric answers as little-endian float32 in the instrument version's
+  ``numeric_codes()`` order, ``NaN`` = missing — loading a wave is one sequential read;
+- ``dont_know``: a little-endian bitmask of "don't know" answers, ``NULL`` when none;
+- ``answers``: a JSON object ``{code: value | "dk"}`` to query with ``json_extract`` on
+  SQLite or JSONB operators on PostgreSQL;
+- ``texts``: a JSON object of free-text answers, ``NULL`` when none.
+
+Example::
+
+    >>> from gapsight.store.models import Base
+    >>> sorted(Base.metadata.tables)[:3]
+    ['characteristic_definitions', 'instrument_versions', 'invitations']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
+
+__all__ = [
+    "ANONYMITY_MODES",
+    "CHARACTERISTIC_TYPES",
+    "RESPONSE_STATUSES",
+    "ROLES",
+    "STUDY_KINDS",
+    "STUDY_STATUSES",
+    "Base",
+    "CharacteristicDefinition",
+    "InstrumentVersion",
+    "Invitation",
+    "Organisation",
+    "Response",
+    "Study",
+    "User",
+]
+
+STUDY_KINDS = (
+    "customer",
+    "employee",
+    "mirror",
+    "management_prediction",
+    "staff_prediction",
+    "event",
+)
+"""Who answers a wave (``gap-model.md``)."""
+ANONYMITY_MODES = ("anonymous", "identified", "choice")
+"""``choice``: each respondent decides (the CVS rule in ``instruments.md``)."""
+STUDY_STATUSES = ("draft", "fieldwork", "closed")
+RESPONSE_STATUSES = ("started", "partial", "complete")
+ROLES = ("admin", "coordinator", "viewer")
+CHARACTERISTIC_TYPES = ("string", "integer", "float", "boolean", "date")
+
+JSONType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
+"""JSON on SQLite (queryable with JSON1), JSONB on PostgreSQL."""
+BigId: TypeEngine[int] = BigInteger().with_variant(Integer(), "sqlite")
+"""64-bit keys; on SQLite ``INTEGER`` so the key is the rowid (auto-incremented)."""
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention, so that migrations can
+    address every constraint by name on both databases (SQLite batch mode needs it)."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+def _now() -> Any:
+    return mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.current_timestamp()
+    )
+
+
+class Organisation(Base):
+    """An organisation whose customer orientation is measured."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str | None] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class User(Base):
+    """A person who logs in. ``password_hash`` is an argon2 hash, never the password."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class InstrumentVersion(Base):
+    """One immutable version of an instrument. ``organisation_id`` is ``NULL`` for the
+    built-in library. Once a study uses a version it can no longer change or be
+    deleted (see :mod:`gapsight.store.instrument_versions`)."""
+
+    __tablename__ = "instrument_versions"
+    __table_args__ = (
+        Index(
+            "uq_instrument_versions_builtin",
+            "instrument_id",
+            "version",
+            unique=True,
+            sqlite_where=text("organisation_id IS NULL"),
+            postgresql_where=text("organisation_id IS NULL"),
+        ),
+        Index(
+            "uq_instrument_versions_owned",
+            "organisation_id",
+            "instrument_id",
+            "version",
+            unique=True,
+            sqlite_where=text("organisation_id IS NOT NULL"),
+            postgresql_where=text("organisation_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    instrument_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[dt.datetime] = _now()
+
+    @property
+    def ref(self) -> str:
+        """``"<id>@<version>"``."""
+        return f"{self.instrument_id}@{self.version}"
+
+
+class Study(Base):
+    """A study wave: one fielding of one instrument version to one audience."""
+
+    __tablename__ = "studies"
+    __table_args__ = (
+        CheckConstraint(_in("kind", STUDY_KINDS), name="kind"),
+        CheckConstraint(_in("anonymity_mode", ANONYMITY_MODES), name="anonymity_mode"),
+        CheckConstraint(_in("status", STUDY_STATUSES), name="status"),
+        CheckConstraint("min_group_size BETWEEN 3 AND 10", name="min_group_size"),
+        CheckConstraint("confidence_level > 0 AND confidence_level < 1", name="confidence"),
+        CheckConstraint("population_size IS NULL OR population_size >= 0", name="population"),
+        CheckConstraint(
+            "kind <> 'employee' OR anonymity_mode = 'anonymous'", name="employee_anonymous"
+        ),
+        CheckConstraint(
+            "field_start IS NULL OR field_end IS NULL OR field_start <= field_end",
+            name="field_period",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    series: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    instrument_version_id: Mapped[int] = mapped_column(
+        ForeignKey("instrument_versions.id", ondelete="RESTRICT")
+    )
+    modules: Mapped[dict[str, bool]] = mapped_column(JSONType, default=dict)
+    field_start: Mapped[dt.date | None] = mapped_column(Date)
+    field_end: Mapped[dt.date | None] = mapped_column(Date)
+    population_size: Mapped[int | None] = mapped_column(Integer)
+    anonymity_mode: Mapped[str] = mapped_column(String(20), default="anonymous")
+    min_group_size: Mapped[int] = mapped_column(Integer, default=5)
+    confidence_level: Mapped[float] = mapped_column(Float, default=0.95)
+    previous_wave_id: Mapped[int | None] = mapped_column(
+        ForeignKey("studies.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_at: Mapped[dt.datetime] = _now()
+
+    instrument_version: Mapped[InstrumentVersion] = relationship(lazy="joined")
+    characteristics: Mapped[list[CharacteristicDefinition]] = relationship(
+        order_by="CharacteristicDefinition.id", cascade="all, delete-orphan"
+    )
+
+
+class CharacteristicDefinition(Base):
+    """A loaded characteristic of a wave (``segment``: string …) and its type."""
+
+    __tablename__ = "characteristic_definitions"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "name"),
+        CheckConstraint(_in("type", CHARACTERISTIC_TYPES), name="type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(10))
+
+
+class Invitation(Base):
+    """A contact from the sample of a wave (exposure, kept apart from the response).
+
+    Only a SHA-256 hash of the respondent's ≥128-bit link token is stored; the mail
+    timestamps are filled in by the mail worker."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="nl")
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    characteristics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bounced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class Response(Base):
+    """One respondent's answers to one wave (see the module docstring for the four
+    answer columns). Anonymous responses have no invitation and date-only times."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint(_in("status", RESPONSE_STATUSES), name="status"),
+        CheckConstraint("NOT anonymous OR invitation_id IS NULL", name="anonymous_unlinked"),
+        Index("ix_responses_wave_id_id", "wave_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    instrument_version_id: Mapped[int] = mapped_column(
+        ForeignKey("instrument_versions.id", ondelete="RESTRICT")
+    )
+    status: Mapped[str] = mapped_column(String(10))
+    anonymous: Mapped[bool] = mapped_column(default=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    respondent_key: Mapped[str | None] = mapped_column(String(200))
+    characteristics: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    dont_know: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    texts: Mapped[dict[str, str] | None] = mapped_column(JSONType)
