@@ -57,8 +57,13 @@ ScaleKind = Literal["agreement", "grade", "rating", "points", "choice", "text"]
 - ``text``: free text.
 """
 
-Variant = Literal["customer", "mirror", "management_prediction", "staff_prediction"]
-"""Who answers and from which perspective (see ``gap-model.md``)."""
+Variant = Literal["customer", "employee", "mirror", "management_prediction", "staff_prediction"]
+"""Who answers and from which perspective (see ``gap-model.md``).
+
+``customer`` and ``employee`` are original questionnaires (customers about the
+organisation; employees about their own work, e.g. the MTO). ``mirror`` and the two
+``*_prediction`` variants are derived from a customer instrument by
+:mod:`gapsight.instruments.variants` and keep its item codes."""
 
 PLACEHOLDERS = frozenset({"org", "sector"})
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -220,6 +225,12 @@ class Instrument(BaseModel):
     modules: Mapping[str, bool] = Field(default_factory=dict)
     """Optional modules and whether they are on by default."""
     documentation: str | None = None
+    always_anonymous: bool = False
+    """True when responses must never be linked to a person (the employee survey);
+    a study fielding this instrument cannot offer the "not anonymous" choice."""
+    combined_from: tuple[str, ...] = ()
+    """Refs (``"<id>@<version>"``) of the instruments merged by
+    :func:`gapsight.instruments.combine.combine`, in questionnaire order."""
 
     @model_validator(mode="after")
     def _check(self) -> Instrument:
@@ -327,7 +338,8 @@ def _validate(ins: Instrument) -> Iterator[InstrumentProblem]:
     I001 code syntax · I002 duplicate code · I003 unknown scale · I004 unknown dimension ·
     I005 missing language · I006 unknown placeholder · I007 scale bounds · I008 scale point
     outside bounds · I009 duplicate id · I010 constraint refers to unknown item ·
-    I011 don't-know on a text item · I012 empty section · I013 unknown module.
+    I011 don't-know on a text item · I012 empty section · I013 unknown module ·
+    I014 inconsistent pair · I015 constraint on an item that cannot be summed.
     """
 
     def problem(code: str, where: str, message: str) -> InstrumentProblem:
@@ -412,7 +424,54 @@ def _validate(ins: Instrument) -> Iterator[InstrumentProblem]:
             yield from texts(where, it.text)
             yield from texts(f"{where}.help", it.help)
 
+    pairs: dict[tuple[str, str], Item] = {}
+    pair_dimension: dict[str, tuple[str | None, str]] = {}
+    for it in ins.items():
+        if it.pair is None:
+            continue
+        where = f"items.{it.code}"
+        if it.part is None:
+            yield problem("I014", where, f"item in pair {it.pair!r} needs a part (e.g. perception)")
+            continue
+        other = pairs.get((it.pair, it.part))
+        if other is not None and other.code != it.code:
+            yield problem(
+                "I014",
+                where,
+                f"pair {it.pair!r} already has a {it.part} item ({other.code}); "
+                "each pair has at most one item per part",
+            )
+        pairs[(it.pair, it.part)] = it
+        first = pair_dimension.setdefault(it.pair, (it.dimension, it.code))
+        if first[0] != it.dimension:
+            yield problem(
+                "I014",
+                where,
+                f"dimension {it.dimension!r} differs from {first[0]!r} of {first[1]} "
+                f"in the same pair {it.pair!r}",
+            )
+
+    items = {it.code: it for it in ins.items()}
     for i, c in enumerate(ins.constraints):
+        reachable = 0
         for code in c.codes:
             if code not in seen:
                 yield problem("I010", f"constraints.{i}", f"unknown item {code!r}")
+                continue
+            scale = scale_ids.get(items[code].scale)
+            if scale is None:
+                continue
+            if scale.kind in ("choice", "text") or scale.max is None:
+                yield problem(
+                    "I015",
+                    f"constraints.{i}",
+                    f"item {code!r} is on a {scale.kind} scale; a sum needs numeric items",
+                )
+                continue
+            reachable += scale.max
+        if 0 < reachable < c.total:
+            yield problem(
+                "I015",
+                f"constraints.{i}",
+                f"total {c.total} cannot be reached: the items add up to at most {reachable}",
+            )
