@@ -1,5 +1,6 @@
 """Instruments as data: the schema, the built-in library and derived variants."""
 
+from gapsight.instruments.combine import combine
 from gapsight.instruments.model import (
     Constraint,
     Dimension,
@@ -24,6 +25,7 @@ __all__ = [
     "ScalePoint",
     "Section",
     "builtin_ids",
+    "combine",
     "load_builtin",
     "load_file",
     "parse_yaml",
