@@ -1,0 +1,199 @@
+"""Descriptive statistics per item: n, mean, SD, min, max, distribution, don't know.
+
+For item ``j`` with valid (non-missing) answers ``x_1 … x_n``:
+
+    mean = Σx / n,   SD = √(Σ(x − mean)² / (n − 1))
+
+"Don't know" and skipped answers are missing, never a number (``analysis.md``); they
+are counted separately: ``dont_know`` from the matrix's mask, ``missing`` = every
+respondent without a valid answer (so ``n + missing`` = respondents, and ``dont_know``
+≤ ``missing``). The distribution counts the valid answers per scale value; give the
+scale bounds to list unused points with a zero count and to count answers outside the
+scale. Same numbers as PSPP ``DESCRIPTIVES`` / ``FREQUENCIES`` and pandas
+``describe()``.
+
+Example::
+
+    >>> import numpy as np
+    >>> from gapsight.analysis.matrix import ResponseMatrix
+    >>> m = ResponseMatrix.from_columns({"p01": [4, 5, 5, np.nan, 2]})
+    >>> d = describe(m, scales={"p01": (1, 5)}).item("p01")
+    >>> d.n, d.mean, round(d.sd, 4), d.missing
+    (4, 4.0, 1.4142, 1)
+    >>> d.distribution
+    {1: 0, 2: 1, 3: 0, 4: 1, 5: 2}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.analysis.moments import ColumnMoments, row_blocks
+from gapsight.analysis.result import Number, Undefined, defined, frame_value, note_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Descriptives", "ItemDescriptives", "describe"]
+
+MAX_DISTINCT = 1001
+"""Largest number of scale points for which a distribution is tabulated (0–1000)."""
+
+
+@dataclass(frozen=True)
+class ItemDescriptives:
+    """Descriptive statistics of one item.
+
+    Attributes:
+        code: item code.
+        n: valid answers.
+        mean, sd, min, max: of the valid answers (SD with n − 1).
+        distribution: count per scale value (integers), in ascending order; ``None``
+            when the answers are not whole numbers on a short scale.
+        out_of_range: valid answers outside the scale bounds given (0 without bounds).
+        dont_know: "don't know" answers.
+        missing: respondents without a valid answer (including don't know).
+    """
+
+    code: str
+    n: int
+    mean: Number
+    sd: Number
+    min: Number
+    max: Number
+    distribution: Mapping[int, int] | None
+    out_of_range: int
+    dont_know: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class Descriptives:
+    """Descriptives of several items, in the order asked."""
+
+    items: tuple[ItemDescriptives, ...]
+    respondents: int
+
+    def item(self, code: str) -> ItemDescriptives:
+        """The descriptives of ``code``; ``KeyError`` naming it otherwise."""
+        for it in self.items:
+            if it.code == code:
+                return it
+        raise KeyError(f"item {code!r} is not among the described items")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item: n, mean, sd, min, max, dont_know, missing, note."""
+        import pandas as pd
+
+        rows = []
+        for it in self.items:
+            nums = (it.mean, it.sd, it.min, it.max)
+            rows.append(
+                {
+                    "code": it.code,
+                    "n": it.n,
+                    "mean": frame_value(it.mean),
+                    "sd": frame_value(it.sd),
+                    "min": frame_value(it.min),
+                    "max": frame_value(it.max),
+                    "dont_know": it.dont_know,
+                    "missing": it.missing,
+                    "out_of_range": it.out_of_range,
+                    "note": note_of(nums),
+                }
+            )
+        return pd.DataFrame(rows).set_index("code")
+
+    def distribution_frame(self) -> pd.DataFrame:
+        """Counts: one row per item, one column per scale value (0 where unused)."""
+        import pandas as pd
+
+        data = {it.code: dict(it.distribution or {}) for it in self.items}
+        frame = pd.DataFrame.from_dict(data, orient="index").fillna(0).astype(np.int64)
+        return frame.reindex(sorted(frame.columns), axis=1)
+
+
+def describe(
+    matrix: ResponseMatrix,
+    codes: Sequence[str] | None = None,
+    *,
+    scales: Mapping[str, tuple[int, int]] | None = None,
+) -> Descriptives:
+    """Descriptives of ``codes`` (default: every column) of ``matrix``.
+
+    Args:
+        matrix: the responses.
+        codes: items to describe; ``KeyError`` naming any item not in the data.
+        scales: optional ``{code: (min, max)}`` scale bounds (e.g. from the instrument's
+            ``scale_of(code).bounds()``) for the distribution.
+    """
+    use = tuple(matrix.codes if codes is None else codes)
+    cols = [matrix.index(c) for c in use]
+    k = len(cols)
+    acc = ColumnMoments(k)
+    for rows in row_blocks(matrix.n):
+        acc.add(matrix.values[rows][:, cols])
+    n = acc.n
+    mean, sd = acc.mean(), acc.sd()
+
+    # distribution: integer codes per column, one bincount per block over all columns
+    bounds = []
+    for j, code in enumerate(use):
+        if scales is not None and code in scales:
+            lo, hi = scales[code]
+            bounds.append((int(lo), int(hi)))
+        elif n[j] and np.isfinite(acc.min[j]):
+            bounds.append((int(np.floor(acc.min[j])), int(np.ceil(acc.max[j]))))
+        else:
+            bounds.append((0, -1))
+    lo_arr = np.array([b[0] for b in bounds], dtype=np.float64)
+    width = np.array([b[1] - b[0] + 1 for b in bounds], dtype=np.int64)
+    tab = (width > 0) & (width <= MAX_DISTINCT)
+    offsets = np.concatenate([[0], np.cumsum(np.where(tab, width, 0))])
+    counts = np.zeros(int(offsets[-1]), dtype=np.int64)
+    non_integer = np.zeros(k, dtype=np.int64)
+    outside = np.zeros(k, dtype=np.int64)
+    for rows in row_blocks(matrix.n):
+        block = matrix.values[rows][:, cols]
+        rel = block - lo_arr
+        valid = ~np.isnan(block)
+        whole = valid & (rel == np.floor(rel))
+        non_integer += (valid & ~whole).sum(axis=0)
+        inside = whole & (rel >= 0) & (rel < width) & tab
+        outside += (whole & ~inside).sum(axis=0)
+        key = rel + offsets[:-1]
+        counts += np.bincount(key[inside].astype(np.int64), minlength=counts.size)
+
+    dk = (
+        matrix.dont_know[:, cols].sum(axis=0)
+        if matrix.dont_know is not None
+        else np.zeros(k, dtype=np.int64)
+    )
+    items = []
+    for j, code in enumerate(use):
+        nj = int(n[j])
+        empty = Undefined("no valid answers")
+        dist: dict[int, int] | None = None
+        if tab[j] and non_integer[j] == 0:
+            seg = counts[offsets[j] : offsets[j + 1]]
+            dist = {bounds[j][0] + i: int(c) for i, c in enumerate(seg)}
+        items.append(
+            ItemDescriptives(
+                code=code,
+                n=nj,
+                mean=defined(mean[j], "no valid answers") if nj else empty,
+                sd=defined(sd[j], "fewer than 2 valid answers"),
+                min=float(acc.min[j]) if nj else empty,
+                max=float(acc.max[j]) if nj else empty,
+                distribution=dist,
+                out_of_range=int(outside[j]) if scales is not None and code in scales else 0,
+                dont_know=int(dk[j]),
+                missing=matrix.n - nj,
+            )
+        )
+    return Descriptives(items=tuple(items), respondents=matrix.n)
