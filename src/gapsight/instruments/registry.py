@@ -1,5 +1,10 @@
 """Where instruments come from: the built-in library (``library/*.yaml``) or a file.
 
+Besides the YAML files, a few *derived* built-ins are computed from them on first use
+(see :data:`DERIVED`): the 5-point and three-column SERVQUAL formats and the mirror and
+prediction variants. They have ids of their own because their answers must never be
+pooled with the original's under one ref.
+
 Example::
 
     >>> from gapsight.instruments import builtin_ids, load_builtin
@@ -7,10 +12,13 @@ Example::
     True
     >>> load_builtin("cvs").codes()
     ('cvs_satisfaction', 'cvs_loyalty', 'cvs_recommend')
+    >>> load_builtin("servqual22_5pt").derived_from
+    'servqual22@1'
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -18,23 +26,48 @@ from typing import Any
 
 import yaml
 
+from gapsight.instruments.formats import three_column, with_agreement_points
 from gapsight.instruments.model import Instrument, InstrumentError, InstrumentProblem
+from gapsight.instruments.variants import management_prediction, mirror, staff_prediction
 
-__all__ = ["builtin_ids", "load_builtin", "load_file", "parse_yaml"]
+__all__ = ["DERIVED", "builtin_ids", "library_ids", "load_builtin", "load_file", "parse_yaml"]
 
 _LIBRARY = "gapsight.instruments.library"
 
 
-def builtin_ids() -> tuple[str, ...]:
-    """Ids of the instruments shipped with gapsight, sorted."""
+def _five_points(instrument: Instrument) -> Instrument:
+    return with_agreement_points(instrument, 5)
+
+
+DERIVED: dict[str, tuple[str, Callable[[Instrument], Instrument]]] = {
+    "servqual22_5pt": ("servqual22", _five_points),
+    "servqual22_zone": ("servqual22", three_column),
+    "servqual22_mirror": ("servqual22", mirror),
+    "servqual22_management_prediction": ("servqual22", management_prediction),
+    "servqual22_staff_prediction": ("servqual22", staff_prediction),
+    "kto_mirror": ("kto", mirror),
+}
+"""Derived built-ins: id -> (library instrument it is computed from, function)."""
+
+
+def library_ids() -> tuple[str, ...]:
+    """Ids of the YAML instruments in ``library/``, sorted."""
     names = (p.name for p in resources.files(_LIBRARY).iterdir())
     return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
+
+
+def builtin_ids() -> tuple[str, ...]:
+    """Ids of every instrument shipped with gapsight (library and derived), sorted."""
+    return tuple(sorted((*library_ids(), *DERIVED)))
 
 
 @cache
 def load_builtin(instrument_id: str) -> Instrument:
     """The built-in instrument ``instrument_id``; ``KeyError`` listing valid ids."""
-    if instrument_id not in builtin_ids():
+    if instrument_id in DERIVED:
+        source, derive = DERIVED[instrument_id]
+        return derive(load_builtin(source))
+    if instrument_id not in library_ids():
         raise KeyError(
             f"no built-in instrument {instrument_id!r}; choose one of: {', '.join(builtin_ids())}"
         )
