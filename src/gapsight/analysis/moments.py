@@ -167,3 +167,9 @@ class CrossProducts:
         diag = np.where(constant & ~np.isnan(diag), 0.0, diag)
         np.fill_diagonal(cov, diag)
         return np.asarray(cov)
+
+    def item_means(self) -> FloatVector:
+        """Column means on the rows used (listwise) or on each column's valid values."""
+        shift = self._shift if self._shift is not None else np.zeros(self.k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(shift + np.diag(self._s1) / np.diag(self.n_pairs))
