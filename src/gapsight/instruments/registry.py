@@ -18,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -80,10 +81,31 @@ def load_file(path: Path) -> Instrument:
     return parse_yaml(path.read_text("utf-8"), source=str(path))
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only ``true``/``false``, so that labels such as ``yes``,
+    ``no``, ``on`` or ``off`` (common answer options!) stay text instead of silently
+    becoming booleans as in YAML 1.1."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
 def parse_yaml(text: str, *, source: str = "instrument") -> Instrument:
-    """Parse and validate YAML text (JSON is valid YAML)."""
+    """Parse and validate YAML text (JSON is valid YAML).
+
+    Booleans follow YAML 1.2 (only ``true``/``false``): ``{nl: ja, en: yes}`` is text.
+    File problems (bad YAML, not a mapping) are ``I000`` like schema problems.
+    """
     try:
-        data: Any = yaml.safe_load(text)
+        data: Any = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise InstrumentError(
             [InstrumentProblem(code="I000", where=source, message=f"not valid YAML: {exc}")]
