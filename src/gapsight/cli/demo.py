@@ -1,0 +1,72 @@
+"""``gapsight demo``: load the demo organisation *Veldhuis Facilitair* (see docs/demo.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from gapsight.cli import common
+from gapsight.services.demo import DemoResult
+
+
+def demo(
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+    reset: bool = typer.Option(
+        False, "--reset", help="Delete the demo organisation and load it afresh."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --reset deletes."),
+) -> None:
+    """Load the demo organisation: invented, seeded survey data worth reporting on.
+
+    Veldhuis Facilitair, a facility-services company, with two customer waves a year
+    apart (SERVQUAL, importance, grades, CVS), an employee survey, a mirror wave and a
+    management prediction. Runs the database migrations first. Loading twice changes
+    nothing; --reset replaces the demo (and asks first, unless --yes). Prints the demo
+    login.
+    """
+    from gapsight.services import demo as service
+
+    settings = common.settings(data_dir, database_url)
+    if reset and not yes:
+        typer.confirm(
+            "This deletes the demo organisation with all its waves and responses "
+            "and loads it again. Continue?",
+            abort=True,
+        )
+    with common.console.status("Loading the demo organisation …"):
+        result = service.install(settings, reset=reset)
+    _report(result)
+
+
+def _report(result: DemoResult) -> None:
+    console = common.console
+    if result.created:
+        console.print(f"Loaded the demo organisation [bold]{result.organisation}[/].")
+    else:
+        console.print(
+            f"The demo organisation [bold]{result.organisation}[/] is already loaded; "
+            "nothing changed (use --reset to load it afresh)."
+        )
+    table = Table("study id", "wave", "kind", "responses", "complete", "partial")
+    for w in result.waves:
+        table.add_row(
+            str(w.study_id),
+            w.name,
+            w.kind,
+            str(w.n),
+            str(w.statuses.get("complete", 0)),
+            str(w.statuses.get("partial", 0)),
+        )
+    console.print(table)
+    console.print(
+        f"Demo login: [bold]{result.email}[/]  password: [bold]{result.password}[/]",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``demo`` to the main command."""
+    app.command("demo")(demo)

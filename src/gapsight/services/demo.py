@@ -1,0 +1,268 @@
+"""Load the demo organisation into the database, once.
+
+:func:`install` migrates the database, then stores what
+:func:`gapsight.services.demo_data.generate` makes — the organisation, its instruments,
+five waves with their responses and a demo login — through the same services an
+import uses, in one transaction: a failure leaves nothing half-loaded.
+
+Loading is idempotent. The demo organisation is recognised by the ``demo`` entry in
+its settings; when it is there, :func:`install` changes nothing and reports what is
+stored, unless ``reset=True``, which removes the demo organisation (with its waves,
+responses, instruments and login) and loads it afresh.
+
+Example::
+
+    >>> # from gapsight.config import Settings
+    >>> # result = install(Settings.from_env())
+    >>> # result.created, [(w.key, w.n) for w in result.waves]
+    >>> # -> True, [('klant-2024', 340), ('klant-2025', 380), ...]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from gapsight.config import Settings
+from gapsight.instruments.registry import builtin_ids
+from gapsight.io.table import ResponseTable
+from gapsight.services import instruments as instrument_service
+from gapsight.services import organisations, studies, users
+from gapsight.services.demo_data import DEFAULT_SEED, DemoOrganisation, DemoWave, generate
+from gapsight.services.responses import load_wave, store_table
+from gapsight.store.database import make_engine, unit_of_work
+from gapsight.store.migrate import upgrade
+from gapsight.store.models import Organisation, Study
+
+__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "DemoResult", "LoadedWave", "find_demo", "install"]
+
+DEMO_EMAIL = "demo@example.org"
+"""Login of the demo user (a coordinator of the demo organisation)."""
+
+DEMO_PASSWORD = "veldhuis-demo"
+"""The demo user's password. It is printed by ``gapsight demo`` and documented: the demo
+holds only invented data. Remove the demo organisation before real use."""
+
+
+@dataclass(frozen=True)
+class LoadedWave:
+    """One stored demo wave: its key, study id and how many responses per status."""
+
+    key: str
+    name: str
+    kind: str
+    study_id: int
+    n: int
+    statuses: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What :func:`install` found or did.
+
+    Attributes:
+        created: ``True`` when the demo was loaded now, ``False`` when it was already
+            there (and nothing changed).
+        organisation_id, organisation: the demo organisation.
+        waves: the stored waves in loading order.
+        email, password: the demo login.
+    """
+
+    created: bool
+    organisation_id: int
+    organisation: str
+    waves: tuple[LoadedWave, ...]
+    email: str
+    password: str
+
+
+def find_demo(session: Session) -> Organisation | None:
+    """The demo organisation, if loaded (the one whose settings mark it as the demo)."""
+    for org in organisations.list_organisations(session):
+        if (org.settings or {}).get("demo"):
+            return org
+    return None
+
+
+def install(settings: Settings, *, reset: bool = False, seed: int = DEFAULT_SEED) -> DemoResult:
+    """Migrate the database of ``settings`` and load the demo organisation once.
+
+    With ``reset`` an existing demo organisation is removed first. Raises
+    ``ValueError`` when the demo login's address is taken by a user outside the demo.
+    """
+    upgrade(settings)
+    engine = make_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            existing = find_demo(session)
+            if existing is not None and not reset:
+                return _describe(session, existing)
+            if existing is not None:
+                _remove(session, existing)
+            return _load(session, generate(seed))
+    finally:
+        engine.dispose()
+
+
+def _load(session: Session, demo: DemoOrganisation) -> DemoResult:
+    """Store ``demo`` through the services; returns what was created."""
+    org = organisations.create_organisation(
+        session,
+        demo.name,
+        sector=demo.sector["nl"],
+        settings={
+            "demo": True,
+            "seed": demo.seed,
+            "sector": dict(demo.sector),
+            "business_units": list(demo.business_units),
+            "segments": list(demo.segments),
+        },
+    )
+    if users.find_user(session, DEMO_EMAIL) is not None:
+        raise ValueError(
+            f"a user {DEMO_EMAIL} already exists outside the demo organisation; "
+            "remove that user before loading the demo"
+        )
+    users.create_user(
+        session,
+        email=DEMO_EMAIL,
+        name="Demo Veldhuis",
+        password=DEMO_PASSWORD,
+        role="coordinator",
+        organisation_id=org.id,
+    )
+    ids: dict[str, int] = {}
+    loaded: list[LoadedWave] = []
+    for wave in demo.waves:
+        study = _create_study(session, org.id, wave, ids)
+        ids[wave.study.key] = study.id
+        statuses = _store(session, study.id, wave)
+        studies.set_status(session, study.id, "fieldwork")
+        studies.set_status(session, study.id, "closed")
+        loaded.append(
+            LoadedWave(
+                key=wave.study.key,
+                name=study.name,
+                kind=study.kind,
+                study_id=study.id,
+                n=sum(statuses.values()),
+                statuses=statuses,
+            )
+        )
+    return DemoResult(
+        created=True,
+        organisation_id=org.id,
+        organisation=org.name,
+        waves=tuple(loaded),
+        email=DEMO_EMAIL,
+        password=DEMO_PASSWORD,
+    )
+
+
+def _create_study(
+    session: Session, organisation_id: int, wave: DemoWave, ids: dict[str, int]
+) -> Study:
+    """Register the wave's instrument (built-ins shared, derived ones owned) and create
+    the study."""
+    instrument = wave.instrument
+    owner = None if instrument.id in builtin_ids() else organisation_id
+    version = instrument_service.register(session, instrument, organisation_id=owner)
+    meta = wave.study
+    return studies.create_study(
+        session,
+        organisation_id=organisation_id,
+        name=meta.name,
+        kind=meta.kind,
+        instrument=version.id,
+        series=_series(meta.key),
+        field_start=meta.field_start,
+        field_end=meta.field_end,
+        population_size=meta.population_size,
+        anonymity_mode=meta.anonymity,
+        min_group_size=meta.min_group_size,
+        previous_wave_id=None if meta.previous is None else ids[meta.previous],
+    )
+
+
+def _series(key: str) -> str:
+    """Waves of one measurement share a series: ``klant-2024`` → ``klant``."""
+    return key.rsplit("-", 1)[0]
+
+
+def _store(session: Session, study_id: int, wave: DemoWave) -> dict[str, int]:
+    """Store the responses; in a ``choice`` wave the identified and the anonymous
+    respondents separately (the store marks a whole table one way or the other)."""
+    table = wave.table
+    keys = table.respondent_keys or [None] * table.n
+    identified = np.array([k is not None for k in keys], dtype=np.bool_)
+    parts: list[tuple[npt.NDArray[np.bool_], bool]] = [(~identified, True)]
+    if wave.study.anonymity != "anonymous":
+        parts.insert(0, (identified, False))
+    counts: dict[str, int] = {}
+    for rows, anonymous in parts:
+        if not rows.any():
+            continue
+        result = store_table(session, study_id, _rows(table, rows, keys), anonymous=anonymous)
+        for status, count in result.statuses.items():
+            counts[status] = counts.get(status, 0) + count
+    return counts
+
+
+def _rows(
+    table: ResponseTable, rows: npt.NDArray[np.bool_], keys: Sequence[str | None]
+) -> ResponseTable:
+    """The respondents of ``table`` selected by the boolean mask ``rows``."""
+    index = np.flatnonzero(rows)
+    return ResponseTable(
+        instrument_ref=table.instrument_ref,
+        matrix=table.matrix.subset(rows),
+        texts={code: [col[i] for i in index] for code, col in table.texts.items()},
+        characteristics=table.characteristics.iloc[index].reset_index(drop=True),
+        respondent_keys=[keys[int(i)] for i in index],
+    )
+
+
+def _describe(session: Session, org: Organisation) -> DemoResult:
+    """The already loaded demo, wave by wave, with the responses stored."""
+    waves = []
+    for study in studies.list_studies(session, organisation_id=org.id):
+        data = load_wave(session, study.id)
+        counts: dict[str, int] = {}
+        for status in data.statuses.tolist():
+            counts[str(status)] = counts.get(str(status), 0) + 1
+        waves.append(
+            LoadedWave(
+                key=f"{study.series}-{study.field_start.year if study.field_start else ''}",
+                name=study.name,
+                kind=study.kind,
+                study_id=study.id,
+                n=data.n,
+                statuses=counts,
+            )
+        )
+    return DemoResult(
+        created=False,
+        organisation_id=org.id,
+        organisation=org.name,
+        waves=tuple(waves),
+        email=DEMO_EMAIL,
+        password=DEMO_PASSWORD,
+    )
+
+
+def _remove(session: Session, org: Organisation) -> None:
+    """Delete the demo organisation and everything it owns.
+
+    The waves go first (their responses, invitations and characteristics follow by
+    the database's ``ON DELETE CASCADE``), then the organisation (its own instrument
+    versions and the demo login follow the same way). Built-in instrument versions are
+    shared and stay.
+    """
+    session.execute(delete(Study).where(Study.organisation_id == org.id))
+    session.execute(delete(Organisation).where(Organisation.id == org.id))
+    session.expunge_all()

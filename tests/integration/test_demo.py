@@ -1,0 +1,130 @@
+"""``gapsight demo`` on a fresh SQLite data directory, then the waves read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from gapsight.cli import demo as demo_cli
+from gapsight.config import Settings
+from gapsight.services import users
+from gapsight.services.demo import DEMO_EMAIL, DEMO_PASSWORD, find_demo
+from gapsight.services.demo_data import generate
+from gapsight.services.organisations import count_organisations
+from gapsight.services.responses import load_wave
+from gapsight.services.studies import list_studies
+from gapsight.store.database import make_engine, unit_of_work
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    demo_cli.register(app)
+
+    @app.command("version")
+    def version() -> None:  # a second command, so Typer keeps "demo" as a subcommand
+        """Unused."""
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def loaded(app: typer.Typer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Loaded the demo organisation" in result.output
+    assert DEMO_EMAIL in result.output and DEMO_PASSWORD in result.output
+    return data_dir
+
+
+def test_every_wave_loads_back_with_its_respondents_and_codes(loaded: Path) -> None:
+    expected = {w.study.name: w for w in generate().waves}
+    engine = make_engine(Settings(data_dir=loaded))
+    try:
+        with unit_of_work(engine) as session:
+            org = find_demo(session)
+            assert org is not None and org.name == "Veldhuis Facilitair"
+            waves = list_studies(session, organisation_id=org.id)
+            assert sorted(s.name for s in waves) == sorted(expected)
+            for study in waves:
+                source = expected[study.name]
+                data = load_wave(session, study.id)
+                assert data.n == source.table.n
+                assert data.study.kind == source.study.kind
+                assert data.study.status == "closed"
+                # the stored matrix has every numeric item of the instrument; the demo
+                # answered exactly the enabled ones, in the same order
+                stored = [c for c in data.matrix.codes if not np.isnan(data.matrix.column(c)).all()]
+                assert set(stored) <= set(source.table.matrix.codes)
+                assert len(stored) >= len(source.table.matrix.codes) - 2
+                assert sorted(data.statuses.tolist()) == sorted(source.statuses)
+                # same answers, whatever the row order (identified rows are stored first)
+                for code in ("p07", "e07", "grade_overall", "enps", "esat"):
+                    if source.table.matrix.has(code):
+                        a = np.sort(data.matrix.column(code))
+                        b = np.sort(source.table.matrix.column(code))
+                        np.testing.assert_array_equal(a, b)
+            previous = {s.name: s.previous_wave_id for s in waves}
+            first = next(s.id for s in waves if s.name == "Klantonderzoek 2024")
+            assert previous["Klantonderzoek 2025"] == first
+            assert users.authenticate(session, DEMO_EMAIL, DEMO_PASSWORD) is not None
+    finally:
+        engine.dispose()
+
+
+def test_customer_waves_keep_their_loaded_characteristics(loaded: Path) -> None:
+    engine = make_engine(Settings(data_dir=loaded))
+    try:
+        with unit_of_work(engine) as session:
+            org = find_demo(session)
+            assert org is not None
+            study = next(
+                s for s in list_studies(session, organisation_id=org.id) if s.kind == "customer"
+            )
+            data = load_wave(session, study.id)
+    finally:
+        engine.dispose()
+    segments = list(data.matrix.characteristics["segment"])
+    assert segments.count("Evenementen") < data.study.min_group_size
+    assert len(set(data.matrix.characteristics["business_unit"])) == 4
+    assert data.matrix.dont_know is not None and data.matrix.dont_know.any()
+
+
+def test_second_run_changes_nothing(app: typer.Typer, loaded: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(loaded)])
+    assert result.exit_code == 0, result.output
+    assert "already loaded" in result.output
+    engine = make_engine(Settings(data_dir=loaded))
+    try:
+        with unit_of_work(engine) as session:
+            org = find_demo(session)
+            assert org is not None
+            assert len(list_studies(session)) == 5
+    finally:
+        engine.dispose()
+
+
+def test_reset_asks_first_and_reloads(app: typer.Typer, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--data-dir", str(tmp_path)]).exit_code == 0
+    declined = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--reset"], input="n\n")
+    assert declined.exit_code != 0
+    assert "already loaded" not in declined.output and "Loaded" not in declined.output
+    again = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--reset", "--yes"])
+    assert again.exit_code == 0, again.output
+    assert "Loaded the demo organisation" in again.output
+    engine = make_engine(Settings(data_dir=tmp_path))
+    try:
+        with unit_of_work(engine) as session:
+            studies = list_studies(session)
+            assert len(studies) == 5, "the old waves were removed, not kept beside the new"
+            assert sum(load_wave(session, s.id).n for s in studies) == 340 + 380 + 158 + 46 + 12
+            assert count_organisations(session) == 1
+            assert users.count_users(session) == 1
+    finally:
+        engine.dispose()
