@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from gapsight.cli import demo as demo_cli
 from gapsight.config import Settings
 from gapsight.services import users
-from gapsight.services.demo import DEMO_EMAIL, DEMO_PASSWORD, find_demo
+from gapsight.services.demo import DEMO_EMAIL, DEMO_PASSWORD, find_demo, install
 from gapsight.services.demo_data import generate
 from gapsight.services.organisations import count_organisations
 from gapsight.services.responses import load_wave
@@ -126,5 +126,31 @@ def test_reset_asks_first_and_reloads(app: typer.Typer, tmp_path: Path) -> None:
             assert sum(load_wave(session, s.id).n for s in studies) == 340 + 380 + 158 + 46 + 12
             assert count_organisations(session) == 1
             assert users.count_users(session) == 1
+    finally:
+        engine.dispose()
+
+
+def test_install_is_idempotent_and_resets_on_each_database(db_settings: Settings) -> None:
+    first = install(db_settings)
+    assert first.created
+    assert [(w.kind, w.n) for w in first.waves] == [
+        ("customer", 340),
+        ("customer", 380),
+        ("employee", 158),
+        ("mirror", 46),
+        ("management_prediction", 12),
+    ]
+    second = install(db_settings)
+    assert not second.created
+    assert [(w.name, w.n, w.statuses) for w in second.waves] == [
+        (w.name, w.n, w.statuses) for w in first.waves
+    ]
+    third = install(db_settings, reset=True)
+    assert third.created
+    engine = make_engine(db_settings)
+    try:
+        with unit_of_work(engine) as session:
+            assert count_organisations(session) == 1
+            assert len(list_studies(session)) == 5
     finally:
         engine.dispose()
