@@ -1,0 +1,212 @@
+"""Studies (waves): create, list, show, and move through draft → fieldwork → closed.
+
+A *study* here is one wave: one instrument version fielded to one audience in one
+period. Waves of the same measurement share a ``series`` name and point to the wave
+they follow (``previous_wave_id``), which the wave-over-wave analysis uses.
+
+The rules checked on creation come from the domain (``analysis.md``, ``instruments.md``):
+minimum group size 3–10 (default 5), confidence level strictly between 0 and 1,
+population size ≥ 0, employee surveys always anonymous, and a previous wave of the
+same organisation.
+
+Example::
+
+    >>> # with unit_of_work(engine) as session:
+    >>> #     s = create_study(session, organisation_id=1, name="KTO 2026", kind="customer",
+    >>> #                      instrument="servqual22", anonymity_mode="choice")
+    >>> #     info(s).min_group_size  -> 5
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gapsight.services import instruments as instrument_service
+from gapsight.services.organisations import get_organisation
+from gapsight.store.models import ANONYMITY_MODES, STUDY_KINDS, STUDY_STATUSES, Study
+
+__all__ = [
+    "StudyInfo",
+    "create_study",
+    "get_study",
+    "info",
+    "list_studies",
+    "set_status",
+]
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    """What analysis and reports need to know about a wave (a detached snapshot)."""
+
+    id: int
+    organisation_id: int
+    name: str
+    series: str | None
+    kind: str
+    instrument_ref: str
+    instrument_version_id: int
+    modules: Mapping[str, bool]
+    field_start: dt.date | None
+    field_end: dt.date | None
+    population_size: int | None
+    anonymity_mode: str
+    min_group_size: int
+    confidence_level: float
+    previous_wave_id: int | None
+    status: str
+    created_at: dt.datetime | None
+
+
+def info(study: Study) -> StudyInfo:
+    """A frozen snapshot of ``study``."""
+    return StudyInfo(
+        id=study.id,
+        organisation_id=study.organisation_id,
+        name=study.name,
+        series=study.series,
+        kind=study.kind,
+        instrument_ref=study.instrument_version.ref,
+        instrument_version_id=study.instrument_version_id,
+        modules=dict(study.modules or {}),
+        field_start=study.field_start,
+        field_end=study.field_end,
+        population_size=study.population_size,
+        anonymity_mode=study.anonymity_mode,
+        min_group_size=study.min_group_size,
+        confidence_level=study.confidence_level,
+        previous_wave_id=study.previous_wave_id,
+        status=study.status,
+        created_at=study.created_at,
+    )
+
+
+def create_study(
+    session: Session,
+    *,
+    organisation_id: int,
+    name: str,
+    kind: str,
+    instrument: str | int,
+    series: str | None = None,
+    modules: Mapping[str, bool] | None = None,
+    field_start: dt.date | None = None,
+    field_end: dt.date | None = None,
+    population_size: int | None = None,
+    anonymity_mode: str = "anonymous",
+    min_group_size: int = 5,
+    confidence_level: float = 0.95,
+    previous_wave_id: int | None = None,
+) -> Study:
+    """Create a wave in status ``draft``.
+
+    ``instrument`` is a reference (``"servqual22"``, ``"cvs@1"``) resolved with
+    :func:`gapsight.services.instruments.resolve`, or an instrument version id.
+    Raises ``ValueError`` naming the field and the admissible values on any invalid
+    input, ``KeyError`` for an unknown organisation, instrument or previous wave.
+    """
+    org = get_organisation(session, organisation_id)
+    if not name.strip():
+        raise ValueError("study name must not be empty")
+    if kind not in STUDY_KINDS:
+        raise ValueError(f"unknown study kind {kind!r}: expected one of {', '.join(STUDY_KINDS)}")
+    if anonymity_mode not in ANONYMITY_MODES:
+        raise ValueError(
+            f"unknown anonymity mode {anonymity_mode!r}: expected one of "
+            f"{', '.join(ANONYMITY_MODES)}"
+        )
+    if kind == "employee" and anonymity_mode != "anonymous":
+        raise ValueError(
+            f"employee surveys are always anonymous; got anonymity mode {anonymity_mode!r}"
+        )
+    if not 3 <= min_group_size <= 10:
+        raise ValueError(f"minimum group size must be between 3 and 10, got {min_group_size}")
+    if not 0 < confidence_level < 1:
+        raise ValueError(
+            f"confidence level must be between 0 and 1 (e.g. 0.95), got {confidence_level}"
+        )
+    if population_size is not None and population_size < 0:
+        raise ValueError(f"population size must be 0 or more, got {population_size}")
+    if field_start is not None and field_end is not None and field_end < field_start:
+        raise ValueError(f"field period ends ({field_end}) before it starts ({field_start})")
+    version = (
+        instrument_service.resolve(session, instrument, organisation_id=org.id)
+        if isinstance(instrument, str)
+        else instrument_service.get_version(session, instrument)
+    )
+    declared = instrument_service.as_instrument(version).modules
+    unknown = sorted(set(modules or {}) - set(declared))
+    if unknown:
+        raise ValueError(
+            f"instrument {version.ref} has no module(s) {', '.join(unknown)}; "
+            f"available: {', '.join(sorted(declared)) or 'none'}"
+        )
+    if previous_wave_id is not None:
+        previous = session.get(Study, previous_wave_id)
+        if previous is None:
+            raise KeyError(f"no previous wave with id {previous_wave_id}")
+        if previous.organisation_id != org.id:
+            raise ValueError(
+                f"previous wave {previous_wave_id} belongs to another organisation; "
+                "a wave can only follow a wave of the same organisation"
+            )
+    study = Study(
+        organisation_id=org.id,
+        name=name.strip(),
+        series=series,
+        kind=kind,
+        instrument_version_id=version.id,
+        modules={**dict(declared), **dict(modules or {})},
+        field_start=field_start,
+        field_end=field_end,
+        population_size=population_size,
+        anonymity_mode=anonymity_mode,
+        min_group_size=min_group_size,
+        confidence_level=confidence_level,
+        previous_wave_id=previous_wave_id,
+        status="draft",
+    )
+    session.add(study)
+    session.flush()
+    return study
+
+
+def get_study(session: Session, study_id: int) -> Study:
+    """The study with ``study_id``; ``KeyError`` when there is none."""
+    study = session.get(Study, study_id)
+    if study is None:
+        raise KeyError(f"no study with id {study_id}")
+    return study
+
+
+def list_studies(session: Session, *, organisation_id: int | None = None) -> list[Study]:
+    """All studies (optionally of one organisation), oldest first."""
+    stmt = select(Study).order_by(Study.id)
+    if organisation_id is not None:
+        stmt = stmt.where(Study.organisation_id == organisation_id)
+    return list(session.scalars(stmt))
+
+
+_NEXT = {"draft": ("fieldwork",), "fieldwork": ("closed",), "closed": ("fieldwork",)}
+
+
+def set_status(session: Session, study_id: int, status: str) -> Study:
+    """Move a study to ``status``: draft → fieldwork → closed (a closed study may be
+    reopened for fieldwork; nothing goes back to draft, because settings such as the
+    minimum group size are frozen once fieldwork starts)."""
+    if status not in STUDY_STATUSES:
+        raise ValueError(f"unknown status {status!r}: expected one of {', '.join(STUDY_STATUSES)}")
+    study = get_study(session, study_id)
+    if status != study.status and status not in _NEXT[study.status]:
+        raise ValueError(
+            f"study {study_id} is {study.status}; it can move to "
+            f"{' or '.join(_NEXT[study.status])}, not {status}"
+        )
+    study.status = status
+    session.flush()
+    return study

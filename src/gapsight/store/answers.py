@@ -1,0 +1,187 @@
+"""The answer codec: one function writes all four answer columns of a response.
+
+A response's answers are stored three ways at once (see :mod:`gapsight.store.models`):
+a packed float32 ``vector`` for fast loading, a ``dont_know`` bitmask, and an
+``answers`` JSON object for ad-hoc queries, plus ``texts`` for free-text answers.
+Because :func:`encode` derives all of them from the same arrays in one pass, they can
+never disagree. :func:`decode` turns the vectors of a whole wave back into a
+``float64`` matrix with one ``bytes.join`` and one ``numpy.frombuffer``.
+
+Why float32: every admissible answer is a small integer (scales run 0–100), which
+float32 represents exactly, at half the size of float64. Positions follow the
+instrument version's ``numeric_codes()``, which never change because versions are
+immutable.
+
+Example::
+
+    >>> import numpy as np
+    >>> enc = encode(("a", "b"), np.array([[5.0, np.nan]]), np.array([[False, True]]))
+    >>> enc.answers[0]
+    '{"a":5,"b":"dk"}'
+    >>> values, dk = decode(enc.vectors, enc.dont_know, 2)
+    >>> values.tolist(), dk.tolist()
+    ([[5.0, nan]], [[False, True]])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["DONT_KNOW", "Encoded", "decode", "decode_row", "encode"]
+
+DONT_KNOW = "dk"
+"""The value stored in the ``answers`` JSON for a "don't know" answer."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The four answer columns for ``n`` responses, ready for ``executemany``."""
+
+    vectors: list[bytes]
+    dont_know: list[bytes | None]
+    answers: list[str]
+    texts: list[str | None]
+
+
+def encode(
+    codes: Sequence[str],
+    values: npt.NDArray[np.float64],
+    dont_know: npt.NDArray[np.bool_] | None = None,
+    texts: Mapping[str, Sequence[str | None]] | None = None,
+) -> Encoded:
+    """Encode ``values`` (``n × len(codes)``, ``NaN`` = missing) and the optional
+    don't-know mask and free-text columns.
+
+    A don't-know cell must be ``NaN`` in ``values`` (don't know is never a number);
+    ``ValueError`` otherwise.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    n, k = values.shape if values.ndim == 2 else (-1, -1)
+    if k != len(codes):
+        raise ValueError(f"values has shape {values.shape}, expected (n, {len(codes)})")
+    if dont_know is not None:
+        if dont_know.shape != values.shape:
+            raise ValueError("dont_know mask must have the shape of values")
+        if bool((dont_know & ~np.isnan(values)).any()):
+            raise ValueError("a don't-know answer must be missing (NaN) in values")
+    packed = np.ascontiguousarray(values, dtype="<f4").tobytes()
+    width = 4 * k
+    vectors = [packed[i * width : (i + 1) * width] for i in range(n)]
+    return Encoded(
+        vectors=vectors,
+        dont_know=_pack_dont_know(dont_know, n),
+        answers=_answers_json(codes, values, dont_know),
+        texts=_texts_json(texts or {}, n),
+    )
+
+
+def _pack_dont_know(mask: npt.NDArray[np.bool_] | None, n: int) -> list[bytes | None]:
+    if mask is None or not mask.any():
+        return [None] * n
+    bits = np.packbits(mask, axis=1, bitorder="little")
+    width = bits.shape[1]
+    flat = bits.tobytes()
+    any_dk: npt.NDArray[np.bool_] = np.asarray(mask.any(axis=1))
+    return [flat[i * width : (i + 1) * width] if bool(any_dk[i]) else None for i in range(n)]
+
+
+def _answers_json(
+    codes: Sequence[str], values: npt.NDArray[np.float64], mask: npt.NDArray[np.bool_] | None
+) -> list[str]:
+    """``{"code": value | "dk", …}`` per row, missing answers left out.
+
+    Built column-wise with Arrow kernels, because a Python loop over a million rows
+    would dominate a bulk import: each column becomes a dictionary-encoded array of
+    its few possible ``,"code":value`` tokens (``""`` = missing), one element-wise
+    join glues the tokens of a row together, and the leading comma is cut off.
+    """
+    n = values.shape[0]
+    if not codes or n == 0:
+        return ["{}"] * n
+    columns = np.asfortranarray(values)  # contiguous columns convert fast
+    parts = [
+        _tokens(code, columns[:, j], None if mask is None or not mask[:, j].any() else mask[:, j])
+        for j, code in enumerate(codes)
+    ]
+    body = pc.binary_join_element_wise(*parts, "")
+    wrapped = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+    return [str(s) for s in wrapped.to_pylist()]
+
+
+def _tokens(code: str, col: npt.NDArray[np.float64], dk: npt.NDArray[np.bool_] | None) -> pa.Array:
+    """The ``,"code":value`` token of every row of one column, ``""`` where missing
+    (``dk``: the column's don't-know mask, ``None`` when it has none)."""
+    key = "," + json.dumps(code) + ":"
+    dk_word = key + json.dumps(DONT_KNOW)
+    missing = np.isnan(col)
+    finite = col[~missing]
+    lo = float(finite.min()) if finite.size else 0.0
+    hi = float(finite.max()) if finite.size else 0.0
+    if hi - lo <= 1000 and np.array_equal(finite, np.round(finite)):
+        words = ["", *(f"{key}{v}" for v in range(int(lo), int(hi) + 1)), dk_word]
+        idx = np.where(missing, 0, col - lo + 1).astype(np.int32)
+        if dk is not None:
+            idx[dk] = len(words) - 1
+        return pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(words)).dictionary_decode()
+    text = pc.binary_join_element_wise(
+        key, pc.cast(pa.array(col, from_pandas=True), pa.string()), ""
+    )
+    if dk is not None:
+        text = pc.if_else(pa.array(dk), pa.scalar(dk_word), text)
+    return pc.fill_null(text, "")
+
+
+def _texts_json(texts: Mapping[str, Sequence[str | None]], n: int) -> list[str | None]:
+    out: list[str | None] = [None] * n
+    if not texts:
+        return out
+    for code, col in texts.items():
+        if len(col) != n:
+            raise ValueError(f"text column {code!r} has {len(col)} rows, expected {n}")
+    names = list(texts)
+    for i in range(n):
+        row = {c: texts[c][i] for c in names if texts[c][i] not in (None, "")}
+        if row:
+            out[i] = json.dumps(row, ensure_ascii=False)
+    return out
+
+
+def decode(
+    vectors: Sequence[bytes], dont_know: Sequence[bytes | None], k: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """``(values, dont_know)`` of ``n`` packed rows of ``k`` answers each.
+
+    Raises ``ValueError`` when a vector does not hold ``k`` answers (a row written for
+    another instrument version).
+    """
+    n = len(vectors)
+    blob = b"".join(vectors)
+    if len(blob) != 4 * k * n:
+        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
+    values = np.frombuffer(blob, dtype="<f4").reshape(n, k).astype(np.float64)
+    width = (k + 7) // 8
+    if all(d is None for d in dont_know):
+        return values, np.zeros((n, k), dtype=np.bool_)
+    zero = bytes(width)
+    bits = np.frombuffer(b"".join(zero if d is None else d for d in dont_know), dtype=np.uint8)
+    mask = np.unpackbits(bits.reshape(n, width), axis=1, count=k, bitorder="little")
+    return values, mask.astype(np.bool_)
+
+
+def decode_row(
+    codes: Sequence[str], vector: bytes, dont_know: bytes | None
+) -> dict[str, float | str | None]:
+    """One response as ``{code: value | "dk" | None}`` (for detail views)."""
+    values, mask = decode([vector], [dont_know], len(codes))
+    out: dict[str, float | str | None] = {}
+    for j, code in enumerate(codes):
+        v = float(values[0, j])
+        out[code] = DONT_KNOW if mask[0, j] else (None if np.isnan(v) else v)
+    return out

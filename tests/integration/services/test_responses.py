@@ -1,0 +1,175 @@
+"""Storing response tables and loading waves back, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, select, text
+
+from gapsight.services.responses import load_wave, store_table
+from gapsight.store.database import unit_of_work
+from gapsight.store.models import Response
+
+from .helpers import make_study, table
+
+NAN = np.nan
+
+
+def test_round_trip_values_dont_know_texts_and_characteristics(db_engine: Engine) -> None:
+    chars = pd.DataFrame(
+        {
+            "segment": pd.Series(["A", "B", None], dtype="str"),
+            "size": pd.Series([10, None, 30], dtype="Int64"),
+            "since": pd.to_datetime(["2020-01-05", None, "2024-03-01"]),
+            "vip": [True, False, True],
+        }
+    )
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        result = store_table(
+            session,
+            study.id,
+            table(
+                [[5, NAN, 3], [1, 2, NAN], [NAN, NAN, NAN]],
+                dk=[[False, True, False], [False, False, False], [False, False, False]],
+                remarks=["goed", None, None],
+                characteristics=chars,
+                keys=["k1", None, "k3"],
+            ),
+        )
+        wave_id = study.id
+    assert result.stored == 3
+    assert result.statuses == {"complete": 2, "started": 1}
+
+    wave = load_wave(db_engine, wave_id)
+    assert wave.matrix.codes == ("q1", "q2", "q3")
+    np.testing.assert_array_equal(wave.matrix.values, [[5, NAN, 3], [1, 2, NAN], [NAN, NAN, NAN]])
+    assert wave.matrix.dont_know is not None
+    assert wave.matrix.dont_know.tolist() == [
+        [False, True, False],
+        [False, False, False],
+        [False, False, False],
+    ]
+    assert wave.statuses.tolist() == ["complete", "complete", "started"]
+    assert wave.respondent_keys == ["k1", None, "k3"]
+    assert wave.texts == {"remark": ["goed", None, None]}
+    assert wave.characteristic_types == {
+        "segment": "string",
+        "size": "integer",
+        "since": "date",
+        "vip": "boolean",
+    }
+    c = wave.matrix.characteristics
+    assert c["segment"].tolist() == ["A", "B", None]
+    np.testing.assert_array_equal(c["size"], [10, NAN, 30])
+    assert c["since"].tolist() == [dt.date(2020, 1, 5), None, dt.date(2024, 3, 1)]
+    assert c["vip"].tolist() == [True, False, True]
+    assert wave.study.min_group_size == 5 and wave.study.kind == "customer"
+    assert wave.response_ids.tolist() == sorted(wave.response_ids.tolist())
+
+
+def test_answers_json_is_queryable_and_agrees_with_vector(db_engine: Engine) -> None:
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        store_table(
+            session,
+            study.id,
+            table([[5, NAN, 3], [1, 2, NAN]], dk=[[False, True, False], [False, False, False]]),
+        )
+        wave_id = study.id
+    with db_engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            query = "SELECT json_extract(answers, '$.q2') FROM responses ORDER BY id"
+        else:
+            query = "SELECT answers->>'q2' FROM responses ORDER BY id"
+        got = [r[0] for r in conn.execute(text(query))]
+        stored = conn.execute(select(Response.answers).order_by(Response.id)).scalars().all()
+    assert [str(g) for g in got] == ["dk", "2"]
+    assert stored[0] == {"q1": 5, "q2": "dk", "q3": 3}
+    assert stored[1] == {"q1": 1, "q2": 2}
+    assert load_wave(db_engine, wave_id).n == 2
+
+
+def test_partial_and_subset_of_columns(db_engine: Engine) -> None:
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        # Only q1 and q3 present in the file: q2 (required) is missing everywhere.
+        result = store_table(session, study.id, table([[4, 2], [3, NAN]], codes=("q1", "q3")))
+        wave_id = study.id
+    assert result.statuses == {"partial": 2}
+    wave = load_wave(db_engine, wave_id)
+    np.testing.assert_array_equal(wave.matrix.values, [[4, NAN, 2], [3, NAN, NAN]])
+
+
+def test_anonymous_responses_get_date_only_times(db_engine: Engine) -> None:
+    stamp = dt.datetime(2026, 5, 4, 13, 37, 21, tzinfo=dt.UTC)
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        store_table(session, study.id, table([[1, 1, 1]]), now=stamp)
+        store_table(session, study.id, table([[2, 2, 2]]), anonymous=False, now=stamp)
+    with unit_of_work(db_engine) as session:
+        rows = session.execute(
+            select(Response.anonymous, Response.completed_at).order_by(Response.id)
+        ).all()
+    assert rows[0][0] is True
+    assert (rows[0][1].hour, rows[0][1].minute, rows[0][1].second) == (0, 0, 0)
+    assert rows[1][0] is False
+    assert (rows[1][1].hour, rows[1][1].minute) == (13, 37)
+
+
+def test_employee_study_refuses_identified_responses(db_engine: Engine) -> None:
+    with unit_of_work(db_engine) as session:
+        study = make_study(session, kind="employee", anonymity_mode="anonymous")
+        with pytest.raises(ValueError, match="anonymous"):
+            store_table(session, study.id, table([[1, 1, 1]]), anonymous=False)
+
+
+def test_wrong_instrument_version_is_refused_and_nothing_stored(db_engine: Engine) -> None:
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        wave_id = study.id
+    bad = table([[1, 1, 1]])
+    bad = type(bad)(
+        instrument_ref="small@2",
+        matrix=bad.matrix,
+        characteristics=bad.characteristics,
+    )
+    with pytest.raises(ValueError, match="small@2"), unit_of_work(db_engine) as session:
+        store_table(session, wave_id, bad)
+    assert load_wave(db_engine, wave_id).n == 0
+
+
+def test_failure_midway_rolls_back_everything(db_engine: Engine) -> None:
+    from gapsight.services import responses
+
+    with unit_of_work(db_engine) as session:
+        wave_id = make_study(session).id
+    original = responses.CHUNK_SIZE
+    responses.CHUNK_SIZE = 2
+    calls: list[int] = []
+
+    def boom(done: int, total: int) -> None:
+        calls.append(done)
+        if done >= 4:
+            raise RuntimeError("disk full")
+
+    try:
+        with pytest.raises(RuntimeError), unit_of_work(db_engine) as session:
+            store_table(session, wave_id, table([[1, 1, 1]] * 5), progress=boom)
+    finally:
+        responses.CHUNK_SIZE = original
+    assert calls == [2, 4]
+    assert load_wave(db_engine, wave_id).n == 0
+
+
+def test_texts_json_keeps_unicode(db_engine: Engine) -> None:
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        store_table(session, study.id, table([[1, 1, 1]], remarks=["prima – €"]))
+    with db_engine.connect() as conn:
+        raw = conn.execute(select(Response.texts)).scalar_one()
+    assert (json.loads(raw) if isinstance(raw, str) else raw) == {"remark": "prima – €"}
