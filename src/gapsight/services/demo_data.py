@@ -2,7 +2,7 @@
 
 ``generate()`` builds *Veldhuis Facilitair*, an invented Dutch facility-services
 company (cleaning, catering, security, technical maintenance) with four customer
-segments, and five waves of responses:
+segments, and six waves of responses:
 
 =====================  ==========================  ===================================
 key                    kind                        who answers
@@ -18,6 +18,8 @@ key                    kind                        who answers
 ``management-2025``    management_prediction       managers, answering the expectation
                                                    items as "what do our customers
                                                    expect?"
+``voorspelling-2025``  staff_prediction            customer-contact staff, answering
+                                                   the same prediction questions
 =====================  ==========================  ===================================
 
 The data are drawn from a small **latent-variable model**, so that reports made from
@@ -28,7 +30,7 @@ dimensions correlate about 0.36. An item answer is::
     x_i = mean_i + shift_d(segment, business unit) + sd · (λ·F_d + √(1−λ²)·ε_i)
 
 on a 7-point reference scale, then mapped linearly onto the item's real scale, rounded
-and clipped to its bounds. With λ = 0.8 the items of one dimension correlate about
+and clipped to its bounds. With λ = 0.77 the items of one dimension correlate about
 0.6, which gives Cronbach's alpha of roughly 0.8–0.9 per dimension, as in published
 SERVQUAL studies. The overall grade, the CVS questions and the KTO grades are linear in
 the respondent's perceived quality per dimension, with reliability weighted most, so a
@@ -43,7 +45,9 @@ Planted patterns (tests check that each one is really in the data):
 - a **mirror blind spot**: staff predict reliability perceptions about one point
   higher than customers report ("service blindness");
 - **gap 1**: management underestimates how much individual attention (empathy)
-  customers expect;
+  customers expect by about one point; customer-contact staff underestimate it less
+  (**gap 6** about −0.4), so **gap 7** (staff − management) is positive: listen to
+  the front line;
 - CVS around 7 and a slightly positive NPS; don't-knows on perceptions (most on ``09``
   "error-free records", which customers cannot see); partial responses that stopped
   halfway; a small segment (*Evenementen*, 8 and 7 respondents) that breakdowns
@@ -56,8 +60,8 @@ untouched.
 Example::
 
     >>> demo = generate()
-    >>> [w.study.key for w in demo.waves]
-    ['klant-2024', 'klant-2025', 'medewerkers-2025', 'spiegel-2025', 'management-2025']
+    >>> [w.study.key for w in demo.waves][:3]
+    ['klant-2024', 'klant-2025', 'medewerkers-2025']
     >>> demo.wave("klant-2024").table.n
     340
 """
@@ -94,7 +98,7 @@ __all__ = [
 DEFAULT_SEED = 20241007
 """The seed of the published demo (the first day of the first customer wave)."""
 
-StudyKind = Literal["customer", "employee", "mirror", "management_prediction"]
+StudyKind = Literal["customer", "employee", "mirror", "management_prediction", "staff_prediction"]
 Anonymity = Literal["identified", "anonymous", "choice"]
 Status = Literal["complete", "partial"]
 
@@ -145,6 +149,8 @@ _MIRROR_P = np.array([0.10, 1.00, 0.20, 0.20, 0.10])
 _MIRROR_E = np.array([-0.10, -0.10, -0.10, -0.10, -0.10])
 _MANAGEMENT_E = np.array([0.20, -0.20, -0.10, 0.00, -1.00])
 """Management's predicted expectations minus the customers': empathy underestimated."""
+_STAFF_E = np.array([0.00, -0.10, 0.10, 0.00, -0.40])
+"""Customer-contact staff's predicted expectations minus the customers' (gap 6)."""
 
 _E_SD, _P_SD, _LOADING, _HALO = 0.85, 1.15, 0.77, 0.36
 
@@ -345,12 +351,14 @@ class DemoOrganisation:
 @dataclass(frozen=True)
 class DemoInstruments:
     """The instruments the demo answers. ``customer`` combines SERVQUAL-22, CVS and KTO;
-    ``mirror`` and ``prediction`` are its variants; ``employee`` is the MTO."""
+    ``mirror``, ``prediction`` (management's) and ``staff_prediction`` are its variants;
+    ``employee`` is the MTO."""
 
     customer: Instrument
     mirror: Instrument
     prediction: Instrument
     employee: Instrument
+    staff_prediction: Instrument
 
 
 def default_instruments() -> DemoInstruments:
@@ -361,7 +369,7 @@ def default_instruments() -> DemoInstruments:
     """
     from gapsight.instruments import load_builtin
     from gapsight.instruments.combine import combine
-    from gapsight.instruments.variants import management_prediction, mirror
+    from gapsight.instruments.variants import management_prediction, mirror, staff_prediction
 
     customer = combine(
         "veldhuis_klant",
@@ -376,6 +384,7 @@ def default_instruments() -> DemoInstruments:
         mirror=mirror(customer),
         prediction=management_prediction(customer),
         employee=load_builtin("mto"),
+        staff_prediction=staff_prediction(customer),
     )
 
 
@@ -404,7 +413,7 @@ def generate(
     comment now and then.
     """
     ins = instruments or default_instruments()
-    streams = np.random.SeedSequence(seed).spawn(6)
+    streams = np.random.SeedSequence(seed).spawn(7)
     people = _population(np.random.default_rng(streams[0]))
     customers = people.customers
     staff = people.employees
@@ -514,6 +523,29 @@ def generate(
             staff[staff["role"] == "leidinggevend"],
             responding=12,
             e_means=_E_MEAN + _MANAGEMENT_E[_PAIR_DIMENSION],
+            p_means=_P_MEAN_2024 + (_P_CHANGE_2025 + 0.4)[_PAIR_DIMENSION],
+            grade_lift=0.5,
+        ),
+        _staff_wave(
+            np.random.default_rng(streams[6]),
+            ins.staff_prediction,
+            DemoStudy(
+                key="voorspelling-2025",
+                name="Medewerkersvoorspelling 2025",
+                kind="staff_prediction",
+                instrument_ref=ins.staff_prediction.ref,
+                field_start=date(2025, 9, 22),
+                field_end=date(2025, 10, 3),
+                population_size=int((staff["role"] == "klantcontact").sum()),
+                anonymity="anonymous",
+                min_group_size=5,
+                previous=None,
+                description="Customer-contact staff answer the expectation items as "
+                '"what do our customers expect?".',
+            ),
+            staff[staff["role"] == "klantcontact"],
+            responding=38,
+            e_means=_E_MEAN + _STAFF_E[_PAIR_DIMENSION],
             p_means=_P_MEAN_2024 + (_P_CHANGE_2025 + 0.4)[_PAIR_DIMENSION],
             grade_lift=0.5,
         ),

@@ -113,6 +113,7 @@ def test_waves_kinds_sizes_and_links(demo: DemoOrganisation) -> None:
         "medewerkers-2025": ("employee", 158, None),
         "spiegel-2025": ("mirror", 46, None),
         "management-2025": ("management_prediction", 12, None),
+        "voorspelling-2025": ("staff_prediction", 38, None),
     }
     for w in demo.waves:
         assert w.table.instrument_ref == w.instrument.ref == w.study.instrument_ref
@@ -135,8 +136,10 @@ def test_mirror_lines_up_with_the_customer_items(demo: DemoOrganisation) -> None
     mirror = set(matrix(demo, "spiegel-2025").codes)
     assert {f"p{i:02d}" for i in range(1, 23)} <= mirror
     assert mirror <= set(matrix(demo, "klant-2025").codes)
-    prediction = set(matrix(demo, "management-2025").codes)
-    assert {f"e{i:02d}" for i in range(1, 23)} <= prediction
+    for key in ("management-2025", "voorspelling-2025"):
+        prediction = set(matrix(demo, key).codes)
+        assert {f"e{i:02d}" for i in range(1, 23)} <= prediction
+        assert not any(c.startswith("p") and c[1:].isdigit() for c in prediction)
 
 
 # -- validity ----------------------------------------------------------------------------
@@ -209,7 +212,7 @@ def test_contacts_are_fictional_and_respondents_come_from_the_sample(
     customers = demo.wave("klant-2025").table.respondent_keys or []
     anonymous = sum(k is None for k in customers)
     assert 0 < anonymous < len(customers) / 4, "customers may choose to be anonymous"
-    for key in ("medewerkers-2025", "spiegel-2025", "management-2025"):
+    for key in ("medewerkers-2025", "spiegel-2025", "management-2025", "voorspelling-2025"):
         w = demo.wave(key)
         assert w.study.anonymity == "anonymous"
         assert all(k is None for k in w.table.respondent_keys or [])
@@ -275,6 +278,15 @@ def test_management_underestimates_expected_empathy(demo: DemoOrganisation) -> N
     }
     assert min(gap1, key=lambda d: gap1[d]) == "empathy"
     assert gap1["empathy"] < -0.5
+
+
+def test_front_line_staff_read_customers_better_than_management(demo: DemoOrganisation) -> None:
+    staff, managers = matrix(demo, "voorspelling-2025"), matrix(demo, "management-2025")
+    customers = matrix(demo, "klant-2025")
+    gap6 = dimension_mean(staff, "e", "empathy") - dimension_mean(customers, "e", "empathy")
+    gap7 = dimension_mean(staff, "e", "empathy") - dimension_mean(managers, "e", "empathy")
+    assert -0.8 < gap6 < 0
+    assert gap7 > 0.3
 
 
 @pytest.mark.parametrize("key", ["klant-2024", "klant-2025"])
@@ -375,6 +387,7 @@ def test_any_instrument_gets_valid_answers_on_its_own_scale() -> None:
         mirror=_inline("mirror", "ep", points=5),
         prediction=_inline("management_prediction", "e", points=5),
         employee=_inline("employee", "p", points=5),
+        staff_prediction=_inline("staff_prediction", "e", points=5),
     )
     demo = generate(instruments=five)
     for w in demo.waves:
