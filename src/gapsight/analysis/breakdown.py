@@ -1,0 +1,452 @@
+"""Breakdowns by a characteristic, with the minimum group size and complementary suppression.
+
+A breakdown shows, for each group of a characteristic (a loaded attribute such as
+``region``, or the answer categories of an item), the n and the statistics of an item,
+plus the total. Respondents whose characteristic is missing form their own group
+(``None``), so the groups always add up to the total.
+
+**Anonymity rule** (``analysis.md``): every displayed number must rest on at least
+``min_n`` answers (default 5, configurable 3–10). A group with ``0 < n < min_n`` is
+*suppressed*: no n, no mean, only the reason. A group with ``n = 0`` (nobody in it
+answered the item) is shown as empty: it discloses nobody.
+
+**Complementary suppression**: the total is shown, so a single suppressed cell could be
+recovered by subtraction (``n_h = N − Σ visible n``, ``mean_h = (N·mean − Σ n·mean) /
+n_h``). When suppressing leaves hidden cells that the total would reveal, the smallest
+visible cell is suppressed too ("complementary"), repeatedly, until
+
+1. at least two cells are hidden, and
+2. their combined n exceeds their number (``S ≥ k + 1``), so the hidden n's are not
+   forced to be all ones.
+
+If no visible cell is left and the condition still fails, the total is suppressed too.
+If the total itself is below ``min_n``, everything is suppressed.
+
+**What this guarantees** — for one breakdown table (one item, one characteristic, one
+wave, one total): no displayed number rests on fewer than ``min_n`` answers, and no
+hidden cell's n or mean is determined by the displayed numbers (each hidden n can take
+at least two values consistent with the table; swapping one answer between two hidden
+cells changes their means without changing anything displayed — the property tests
+check both).
+
+**What it does not guarantee** (the caller must handle these):
+
+- *overlapping filters*: showing a filtered result next to a less filtered one (e.g.
+  "age < 30" and "age < 35") discloses the difference group; use
+  :func:`safe_difference` on the two n's before showing both;
+- *wave differences* on a panel: when mostly the same respondents answer two waves,
+  comparing group totals can isolate the few who changed; check with
+  :func:`safe_difference`;
+- *cross-tables*: two characteristics shown separately can be combined by someone who
+  knows one respondent's attributes; break down by one characteristic at a time or by a
+  combined characteristic (which then gets this same rule);
+- *identical hidden answers*: the total's mean and SD fix the hidden cells' combined
+  sum and sum of squares; if every hidden respondent gave the same answer (combined
+  variance 0, or a combined mean at a scale bound), each hidden cell's mean equals it;
+- *other items*: each item column is suppressed on its own n; the group sizes of one
+  item do not protect another item's cells.
+
+Example::
+
+    >>> import numpy as np
+    >>> g = np.array(["a"] * 10 + ["b"] * 3 + ["c"] * 7)
+    >>> x = np.arange(20, dtype=float)
+    >>> b = breakdown(x, g, min_n=5)
+    >>> [(c.group, c.n, c.reason) for c in b.cells]
+    [('a', 10, None), ('b', None, 'fewer than 5 answers'), ('c', None, 'complementary suppression')]
+    >>> b.total.n
+    20
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from gapsight.analysis.estimate import (
+    MeanEstimate,
+    check_confidence,
+    estimate_from_moments,
+    grouped_moments,
+)
+from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.analysis.result import Number, Undefined, defined, frame_value, note_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MIN_N_RANGE",
+    "Breakdown",
+    "BreakdownCell",
+    "BreakdownTable",
+    "CellStatus",
+    "breakdown",
+    "breakdown_matrix",
+    "check_min_n",
+    "factorize",
+    "safe_difference",
+    "suppress_cells",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Statistic = Callable[[FloatArray], float]
+
+MIN_N_RANGE = (3, 10)
+"""Allowed range of the minimum group size (``analysis.md``)."""
+
+CellStatus = Literal["shown", "empty", "below_minimum", "complementary"]
+
+
+def check_min_n(min_n: int) -> int:
+    """``min_n`` when it is a whole number within :data:`MIN_N_RANGE`, else ``ValueError``."""
+    lo, hi = MIN_N_RANGE
+    if int(min_n) != min_n or not lo <= min_n <= hi:
+        raise ValueError(f"minimum group size must be a whole number {lo}-{hi}, got {min_n!r}")
+    return int(min_n)
+
+
+def suppress_cells(ns: Sequence[int], *, min_n: int = 5) -> tuple[tuple[CellStatus, ...], bool]:
+    """Primary and complementary suppression on cell counts.
+
+    Returns the status of each cell and whether the total must be suppressed. See the
+    module docstring for the rule and what it guarantees.
+
+    Example::
+
+        >>> suppress_cells([12, 2, 9, 30], min_n=5)
+        (('shown', 'below_minimum', 'complementary', 'shown'), False)
+    """
+    m = check_min_n(min_n)
+    counts = [int(n) for n in ns]
+    if any(n < 0 for n in counts):
+        raise ValueError("cell counts must be non-negative")
+    status: list[CellStatus] = [
+        "empty" if n == 0 else "below_minimum" if n < m else "shown" for n in counts
+    ]
+    total = sum(counts)
+    if total < m:
+        return tuple("empty" if n == 0 else "below_minimum" for n in counts), True
+
+    def unsafe() -> bool:
+        hidden = [
+            counts[i] for i, s in enumerate(status) if s in ("below_minimum", "complementary")
+        ]
+        return bool(hidden) and (len(hidden) < 2 or sum(hidden) < len(hidden) + 1)
+
+    while unsafe():
+        visible = [i for i, s in enumerate(status) if s == "shown"]
+        if not visible:
+            return tuple(status), True
+        smallest = min(visible, key=lambda i: (counts[i], i))
+        status[smallest] = "complementary"
+    return tuple(status), False
+
+
+def safe_difference(n_a: int, n_b: int, *, min_n: int = 5) -> bool:
+    """Whether two overlapping results (nested filters, panel waves) may both be shown.
+
+    The difference group (``|n_a − n_b|`` respondents) must be empty or at least
+    ``min_n``; otherwise its answers can be derived by subtracting the two results.
+
+        >>> safe_difference(40, 37), safe_difference(40, 40), safe_difference(40, 30)
+        (False, True, True)
+    """
+    d = abs(int(n_a) - int(n_b))
+    return d == 0 or d >= check_min_n(min_n)
+
+
+def factorize(groups: npt.ArrayLike) -> tuple[list[Any], npt.NDArray[np.intp]]:
+    """Group labels (sorted, ``None`` last for missing) and each row's group index."""
+    arr = np.asarray(groups)
+    if arr.ndim != 1:
+        raise ValueError("groups must be one-dimensional")
+    if arr.dtype.kind in "fc":
+        miss = np.isnan(arr)
+        labels_arr, inv = np.unique(arr[~miss], return_inverse=True)
+        labels: list[Any] = [x.item() for x in labels_arr]
+        inverse = np.full(arr.shape[0], len(labels), dtype=np.intp)
+        inverse[~miss] = inv
+        if miss.any():
+            labels.append(None)
+        return labels, inverse
+    if arr.dtype.kind == "O":
+        import pandas as pd
+
+        codes, uniques = pd.factorize(arr, sort=True, use_na_sentinel=True)
+        labels = list(uniques)
+        inverse = codes.astype(np.intp)
+        if (codes < 0).any():
+            inverse[codes < 0] = len(labels)
+            labels.append(None)
+        return labels, inverse
+    labels_arr, inv = np.unique(arr, return_inverse=True)
+    return [x.item() for x in labels_arr], inv.astype(np.intp)
+
+
+@dataclass(frozen=True)
+class BreakdownCell:
+    """One group of a breakdown (or the total).
+
+    Attributes:
+        group: the group label (``None`` = characteristic missing; ``"total"`` row uses
+            ``group=None`` and ``is_total=True``).
+        n: answers behind the numbers; ``None`` when suppressed.
+        estimate: mean, SD, SE, CI; ``None`` when suppressed.
+        value: the caller's statistic, if one was given (``None`` otherwise or when
+            suppressed).
+        status: ``shown``, ``empty``, ``below_minimum`` or ``complementary``.
+        reason: why the cell is suppressed (``None`` when shown).
+    """
+
+    group: Any
+    n: int | None
+    estimate: MeanEstimate | None
+    value: Number | None
+    status: CellStatus
+    reason: str | None
+    is_total: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        """True when no number of this cell may be displayed."""
+        return self.status in ("below_minimum", "complementary")
+
+    def row(self) -> dict[str, Any]:
+        """A flat dict for tables; suppressed cells have no numbers, only the reason."""
+        est = self.estimate
+        nums: list[Number] = [] if est is None else [est.mean, est.sd, est.ci_low]
+        out: dict[str, Any] = {
+            "group": "total" if self.is_total else self.group,
+            "n": self.n,
+            "mean": None if est is None else frame_value(est.mean),
+            "sd": None if est is None else frame_value(est.sd),
+            "ci_low": None if est is None else frame_value(est.ci_low),
+            "ci_high": None if est is None else frame_value(est.ci_high),
+        }
+        if self.value is not None:
+            out["value"] = frame_value(self.value)
+            nums.append(self.value)
+        out.update(status=self.status, suppressed=self.suppressed, reason=self.reason)
+        out["note"] = note_of(nums)
+        return out
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One item broken down by one characteristic.
+
+    Attributes:
+        code: the item.
+        by: the characteristic (or item) defining the groups.
+        cells: one per group, in label order (missing characteristic last).
+        total: the total over all groups.
+        min_n: the minimum group size applied.
+        confidence: level of the intervals.
+    """
+
+    code: str
+    by: str
+    cells: tuple[BreakdownCell, ...]
+    total: BreakdownCell
+    min_n: int
+    confidence: float
+
+    def cell(self, group: Any) -> BreakdownCell:
+        """The cell of ``group``; ``KeyError`` when there is no such group."""
+        for c in self.cells:
+            if c.group == group:
+                return c
+        raise KeyError(f"no group {group!r} in the breakdown of {self.code} by {self.by}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per group then the total; suppressed cells show ``None`` and a reason."""
+        import pandas as pd
+
+        rows = [{"code": self.code, "by": self.by, **c.row()} for c in (*self.cells, self.total)]
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    """Several items broken down by the same characteristic."""
+
+    by: str
+    breakdowns: tuple[Breakdown, ...]
+
+    def __getitem__(self, code: str) -> Breakdown:
+        for b in self.breakdowns:
+            if b.code == code:
+                return b
+        raise KeyError(f"item {code!r} is not in the breakdown")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long format: one row per item × group (and total)."""
+        import pandas as pd
+
+        return pd.concat([b.to_frame() for b in self.breakdowns], ignore_index=True)
+
+
+def _reason(status: CellStatus, min_n: int) -> str | None:
+    if status == "below_minimum":
+        return f"fewer than {min_n} answers"
+    if status == "complementary":
+        return "complementary suppression"
+    return None
+
+
+def _build(
+    code: str,
+    by: str,
+    x: FloatArray,
+    labels: list[Any],
+    inverse: npt.NDArray[np.intp],
+    *,
+    min_n: int,
+    confidence: float,
+    statistic: Statistic | None,
+    order: npt.NDArray[np.intp] | None,
+    bounds: npt.NDArray[np.intp] | None,
+) -> Breakdown:
+    k = len(labels)
+    counts, means, var = grouped_moments(x, inverse, k)
+    status, total_hidden = suppress_cells(counts.tolist(), min_n=min_n)
+    valid = ~np.isnan(x)
+    n_tot = int(valid.sum())
+    cells = []
+    for g in range(k):
+        st = status[g]
+        if st in ("below_minimum", "complementary"):
+            cells.append(BreakdownCell(labels[g], None, None, None, st, _reason(st, min_n)))
+            continue
+        est = estimate_from_moments(int(counts[g]), float(means[g]), float(var[g]), confidence)
+        value: Number | None = None
+        if statistic is not None and order is not None and bounds is not None:
+            vals = x[order[bounds[g] : bounds[g + 1]]]
+            vals = vals[~np.isnan(vals)]
+            value = (
+                defined(float(statistic(vals)), "statistic not computable")
+                if vals.size
+                else Undefined("no valid answers")
+            )
+        cells.append(BreakdownCell(labels[g], int(counts[g]), est, value, st, None))
+    if total_hidden:
+        reason = f"fewer than {min_n} answers" if n_tot < min_n else "complementary suppression"
+        total_status: CellStatus = "below_minimum" if n_tot < min_n else "complementary"
+        total = BreakdownCell(None, None, None, None, total_status, reason, is_total=True)
+    else:
+        xv = x[valid]
+        mean = float(xv.mean()) if n_tot else float("nan")
+        v = float(((xv - mean) ** 2).sum() / (n_tot - 1)) if n_tot > 1 else float("nan")
+        tval: Number | None = None
+        if statistic is not None:
+            tval = (
+                defined(float(statistic(xv)), "statistic not computable")
+                if n_tot
+                else Undefined("no valid answers")
+            )
+        est = estimate_from_moments(n_tot, mean, v, confidence)
+        total = BreakdownCell(
+            None, n_tot, est, tval, "shown" if n_tot else "empty", None, is_total=True
+        )
+    return Breakdown(code, by, tuple(cells), total, min_n, confidence)
+
+
+def breakdown(
+    values: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    code: str = "value",
+    by: str = "group",
+    min_n: int = 5,
+    confidence: float = 0.95,
+    statistic: Statistic | None = None,
+) -> Breakdown:
+    """Per group n, mean, SD, CI (and ``statistic`` if given) with suppression.
+
+    Args:
+        values: the item's answers (``NaN`` = missing).
+        groups: each respondent's group label (``None``/``NaN`` = missing → own group).
+        code, by: names for the result.
+        min_n: minimum group size, 3–10 (default 5).
+        confidence: level of the t intervals.
+        statistic: an extra statistic per group, a function of the group's valid values
+            (e.g. ``lambda v: (v >= 7).mean()`` for the share ≥ 7).
+    """
+    m = check_min_n(min_n)
+    conf = check_confidence(confidence)
+    x = np.asarray(values, dtype=np.float64).ravel()
+    labels, inverse = factorize(groups)
+    if inverse.shape[0] != x.shape[0]:
+        raise ValueError(f"values has {x.shape[0]} rows but groups has {inverse.shape[0]}")
+    order, bounds = _slices(inverse, len(labels)) if statistic is not None else (None, None)
+    return _build(
+        code,
+        by,
+        x,
+        labels,
+        inverse,
+        min_n=m,
+        confidence=conf,
+        statistic=statistic,
+        order=order,
+        bounds=bounds,
+    )
+
+
+def _slices(
+    inverse: npt.NDArray[np.intp], k: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    order = np.argsort(inverse, kind="stable").astype(np.intp)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=k))]).astype(np.intp)
+    return order, bounds
+
+
+def breakdown_matrix(
+    matrix: ResponseMatrix,
+    by: str,
+    codes: Sequence[str] | None = None,
+    *,
+    min_n: int = 5,
+    confidence: float = 0.95,
+    statistic: Statistic | None = None,
+) -> BreakdownTable:
+    """Break down several items by a characteristic or by an item's answer categories.
+
+    ``by`` names a characteristic of ``matrix`` or, failing that, an item code (its
+    answer values become the groups). ``codes`` defaults to every item except ``by``.
+    The grouping is computed once and shared by all items.
+    """
+    m = check_min_n(min_n)
+    conf = check_confidence(confidence)
+    if by in matrix.characteristics:
+        groups = np.asarray(matrix.characteristics[by])
+    elif matrix.has(by):
+        groups = matrix.column(by)
+    else:
+        raise KeyError(f"{by!r} is neither a characteristic nor an item in the data")
+    use = list(codes) if codes is not None else [c for c in matrix.codes if c != by]
+    labels, inverse = factorize(groups)
+    order, bounds = _slices(inverse, len(labels)) if statistic is not None else (None, None)
+    return BreakdownTable(
+        by,
+        tuple(
+            _build(
+                c,
+                by,
+                matrix.column(c),
+                labels,
+                inverse,
+                min_n=m,
+                confidence=conf,
+                statistic=statistic,
+                order=order,
+                bounds=bounds,
+            )
+            for c in use
+        ),
+    )

@@ -1,0 +1,171 @@
+"""Tests for analysis.breakdown: group statistics against NumPy/SciPy, and hypothesis
+properties of the suppression rule in analysis.md (no visible number below the minimum;
+no hidden cell derivable by subtraction from the visible cells and the total)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from gapsight.analysis.breakdown import (
+    breakdown,
+    breakdown_matrix,
+    safe_difference,
+    suppress_cells,
+)
+from gapsight.analysis.matrix import ResponseMatrix
+
+
+def test_group_statistics_match_numpy_and_scipy() -> None:
+    rng = np.random.default_rng(10)
+    g = rng.choice(np.array(["north", "south", "east"]), 300)
+    x = rng.normal(7, 1.5, 300)
+    x[rng.random(300) < 0.1] = np.nan
+    b = breakdown(x, g, code="grade_service", by="region", statistic=lambda v: (v >= 7).mean())
+    for cell in b.cells:
+        v = x[(g == cell.group) & ~np.isnan(x)]
+        assert cell.n == v.size
+        assert cell.estimate is not None
+        assert cell.estimate.mean == pytest.approx(v.mean())
+        lo, hi = stats.t.interval(0.95, v.size - 1, loc=v.mean(), scale=stats.sem(v))
+        assert (cell.estimate.ci_low, cell.estimate.ci_high) == pytest.approx((lo, hi))
+        assert cell.value == pytest.approx((v >= 7).mean())
+    assert [c.group for c in b.cells] == ["east", "north", "south"]
+    assert b.total.n == int((~np.isnan(x)).sum())
+    assert b.total.estimate is not None
+    assert b.total.estimate.mean == pytest.approx(np.nanmean(x))
+
+
+def test_missing_characteristic_is_its_own_group() -> None:
+    g = np.array(["a"] * 6 + [None] * 6, dtype=object)
+    b = breakdown(np.ones(12), g)
+    assert [c.group for c in b.cells] == ["a", None]
+    assert sum(c.n or 0 for c in b.cells) == b.total.n == 12
+    gf = np.array([1.0] * 6 + [np.nan] * 6)
+    assert [c.group for c in breakdown(np.ones(12), gf).cells] == [1.0, None]
+
+
+def test_breakdown_matrix_by_characteristic_and_by_item() -> None:
+    rng = np.random.default_rng(11)
+    m = ResponseMatrix.from_columns(
+        {"grade_service": rng.integers(1, 11, 80), "cvs_recommend": rng.integers(0, 11, 80)},
+        characteristics={"segment": rng.choice(["x", "y"], 80)},
+    )
+    t = breakdown_matrix(m, "segment")
+    assert [b.code for b in t.breakdowns] == ["grade_service", "cvs_recommend"]
+    by_item = breakdown_matrix(m, "cvs_recommend", ["grade_service"], min_n=3)
+    assert {c.group for c in by_item["grade_service"].cells} <= set(range(11))
+    frame = t.to_frame()
+    assert set(frame["group"]) == {"x", "y", "total"}
+    with pytest.raises(KeyError, match="neither"):
+        breakdown_matrix(m, "nope")
+
+
+def test_suppressed_cells_have_reason_and_no_number() -> None:
+    g = np.array(["a"] * 10 + ["b"] * 2 + ["c"] * 8)
+    b = breakdown(np.arange(20.0), g)
+    hidden = [c for c in b.cells if c.suppressed]
+    assert {c.status for c in hidden} == {"below_minimum", "complementary"}
+    for c in hidden:
+        assert c.n is None and c.estimate is None and c.reason
+    row = b.to_frame().set_index("group").loc["b"]
+    assert row["n"] is None or np.isnan(row["n"])
+    assert row["reason"] == "fewer than 5 answers"
+
+
+def test_min_n_range_and_total_below_minimum() -> None:
+    with pytest.raises(ValueError, match="3-10"):
+        suppress_cells([5], min_n=2)
+    status, total_hidden = suppress_cells([2, 1], min_n=5)
+    assert total_hidden and status == ("below_minimum", "below_minimum")
+    # all ones: the total would reveal that every hidden cell holds one respondent
+    status, total_hidden = suppress_cells([1, 1, 1, 1, 1, 1], min_n=5)
+    assert total_hidden
+    assert suppress_cells([0, 7, 9], min_n=5) == (("empty", "shown", "shown"), False)
+
+
+def test_safe_difference() -> None:
+    assert not safe_difference(40, 37)
+    assert safe_difference(40, 35) and safe_difference(12, 12)
+
+
+def _feasible_values(k: int, total_hidden: int) -> set[int]:
+    """Every value one hidden cell can take, given k hidden cells of n ≥ 1 summing to
+    total_hidden (what a reader knows from the total and the visible cells), found by
+    enumerating the compositions of total_hidden into k positive parts."""
+
+    def compositions(total: int, parts: int) -> list[tuple[int, ...]]:
+        if parts == 1:
+            return [(total,)] if total >= 1 else []
+        return [
+            (first, *rest)
+            for first in range(1, total - parts + 2)
+            for rest in compositions(total - first, parts - 1)
+        ]
+
+    return {c[0] for c in compositions(total_hidden, k)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=5),
+    min_n=st.integers(min_value=3, max_value=10),
+)
+def test_property_no_cell_derivable_by_subtraction(sizes: list[int], min_n: int) -> None:
+    status, total_hidden = suppress_cells(sizes, min_n=min_n)
+    for n, s in zip(sizes, status, strict=True):
+        if s == "shown":
+            assert n >= min_n  # no visible cell below the minimum
+        if s == "empty":
+            assert n == 0
+    if total_hidden:
+        return
+    hidden = [i for i, s in enumerate(status) if s in ("below_minimum", "complementary")]
+    if not hidden:
+        return
+    total_h = sum(sizes[i] for i in hidden)  # = total − Σ visible: known to the reader
+    # by symmetry every hidden cell has the same feasible set
+    assert len(_feasible_values(len(hidden), total_h)) >= 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=12), min_size=2, max_size=6),
+    min_n=st.integers(min_value=3, max_value=10),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_property_hidden_mean_not_derivable(sizes: list[int], min_n: int, seed: int) -> None:
+    """Swap one answer between two hidden cells: the hidden cells' combined n, sum and
+    sum of squares stay the same, so every displayed number (including the total's SD)
+    is unchanged while a hidden cell's mean changes: the display does not determine it.
+    (Not guaranteed when all hidden answers are equal — documented in the module.)"""
+    rng = np.random.default_rng(seed)
+    g = np.repeat(np.arange(len(sizes)), sizes)
+    x = rng.integers(1, 11, g.size).astype(float)
+    b1 = breakdown(x, g, min_n=min_n)
+    hidden = [c.group for c in b1.cells if c.suppressed]
+    if b1.total.suppressed or not hidden:
+        return
+    assert len(hidden) >= 2
+    pairs = [
+        (a, b)
+        for i, j in itertools.combinations(hidden, 2)
+        for a in np.nonzero(g == i)[0]
+        for b in np.nonzero(g == j)[0]
+        if x[a] != x[b]
+    ]
+    assume(bool(pairs))
+    a, b = pairs[0]
+    x2 = x.copy()
+    x2[a], x2[b] = x[b], x[a]
+    b2 = breakdown(x2, g, min_n=min_n)
+    shown1 = b1.to_frame().drop(columns=["note"])
+    shown2 = b2.to_frame().drop(columns=["note"])
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(shown1, shown2, check_exact=False, rtol=1e-9)
+    assert x2[g == g[a]].mean() != pytest.approx(x[g == g[a]].mean())
