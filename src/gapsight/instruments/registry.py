@@ -81,10 +81,13 @@ def load_file(path: Path) -> Instrument:
     return parse_yaml(path.read_text("utf-8"), source=str(path))
 
 
-class _Loader(yaml.SafeLoader):
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc]
     """YAML 1.2 booleans: only ``true``/``false``, so that labels such as ``yes``,
     ``no``, ``on`` or ``off`` (common answer options!) stay text instead of silently
-    becoming booleans as in YAML 1.1."""
+    becoming booleans as in YAML 1.1. Uses libyaml's parser when it is installed."""
 
 
 _Loader.yaml_implicit_resolvers = {
