@@ -723,12 +723,12 @@ def _employee_wave(
     Means follow :data:`_MTO` (share of the scale's range, or a grade): colleagues'
     support and autonomy score well, feedback and above all hearing about customer
     research (``ic_research``) score low, and eNPS comes out negative, as is common.
-    Catering is the happiest unit, Technisch beheer the least happy. Items the table
+    Engagement is lifted in Catering and lowered in Technisch beheer. Items the table
     does not know get a generic answer.
     """
     respondents = staff.iloc[np.sort(rng.choice(len(staff), size=responding, replace=False))]
     respondents = respondents.reset_index(drop=True)
-    unit_lift = {"Catering": 0.3, "Technisch beheer": -0.4}
+    unit_lift = {"Catering": 0.5, "Technisch beheer": -0.5}
     lift = np.array([unit_lift.get(u, 0.0) for u in respondents["business_unit"]])
     engagement = rng.standard_normal(responding) + lift
     factors: dict[str, FloatArray] = {}

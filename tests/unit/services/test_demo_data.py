@@ -331,6 +331,9 @@ def test_employee_survey_has_answers_and_a_weak_spot(demo: DemoOrganisation) -> 
     assert min(ic, key=lambda c: item_mean(m, c)) == "ic_research"
     assert any(t is not None for t in w.table.texts["mto_comments"])
     assert set(w.table.characteristics.columns) == {"business_unit", "role"}
+    unit = np.asarray(m.characteristics["business_unit"])
+    esat = {u: item_mean(m.subset(unit == u), "esat") for u in set(unit) if (unit == u).sum() >= 10}
+    assert min(esat, key=lambda u: esat[u]) == "Technisch beheer"
 
 
 # -- other instruments ------------------------------------------------------------------
