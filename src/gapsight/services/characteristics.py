@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from gapsight.store.models import CHARACTERISTIC_TYPES, CharacteristicDefinition, Study
 
-__all__ = ["arrays", "declare", "infer_types", "json_rows", "types_of"]
+__all__ = ["arrays", "declare", "infer_types", "json_rows", "records", "types_of"]
 
 MAX_NAME = 64
 
@@ -105,21 +105,24 @@ def _column(series: pd.Series, kind: str) -> list[Any]:
     return [None if m else str(v) for v, m in zip(series.tolist(), missing, strict=True)]
 
 
+def records(frame: pd.DataFrame, types: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One ``{name: value}`` dict per row, JSON-ready (missing values left out)."""
+    names = [str(c) for c in frame.columns]
+    if not names:
+        return [{} for _ in range(len(frame))]
+    cols = [_column(frame[c], types[n]) for c, n in zip(frame.columns, names, strict=True)]
+    return [
+        {n: v for n, v in zip(names, row, strict=True) if v is not None}
+        for row in zip(*cols, strict=True)
+    ]
+
+
 def json_rows(frame: pd.DataFrame, types: Mapping[str, str]) -> list[str | None]:
     """One compact JSON object per row (missing values left out; ``None`` when the
     frame has no columns)."""
     if frame.shape[1] == 0:
         return [None] * len(frame)
-    names = [str(c) for c in frame.columns]
-    cols = [_column(frame[c], types[n]) for c, n in zip(frame.columns, names, strict=True)]
-    return [
-        json.dumps(
-            {n: v for n, v in zip(names, row, strict=True) if v is not None},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        for row in zip(*cols, strict=True)
-    ]
+    return [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records(frame, types)]
 
 
 def arrays(
