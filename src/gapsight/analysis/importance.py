@@ -131,8 +131,8 @@ def importance_performance(
         raise ValueError(f"performance and importance must name the same items; differ: {diff}")
     names = list(performance)
     ok = [n for n in names if is_defined(performance[n]) and is_defined(importance[n])]
-    vals_x = [float(performance[n]) for n in ok]
-    vals_y = [float(importance[n]) for n in ok]
+    vals_x = [frame_value(performance[n]) for n in ok]
+    vals_y = [frame_value(importance[n]) for n in ok]
     no_points = Undefined("no item has both performance and importance")
     x: Number = (
         float(performance_cross)
@@ -147,8 +147,8 @@ def importance_performance(
     points = []
     for n in names:
         px, py = performance[n], importance[n]
-        if n in ok and is_defined(x) and is_defined(y):
-            points.append(IpaPoint(n, px, py, _classify(float(px), float(py), x, y)))
+        if n in ok and is_defined(x) and is_defined(y) and is_defined(px) and is_defined(py):
+            points.append(IpaPoint(n, px, py, _classify(px, py, x, y)))
         else:
             reason = note_of((px, py)) or "crosshair undefined"
             points.append(IpaPoint(n, px, py, None, reason))
