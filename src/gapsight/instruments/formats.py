@@ -27,6 +27,8 @@ Example::
     'noch eens, noch oneens'
     >>> three_column(load_builtin("servqual22")).scale_of("p01").bounds()
     (1, 9)
+    >>> [zone_on_one_scale(load_builtin(i)) for i in ("servqual22", "servqual22_zone")]
+    [False, True]
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ from typing import Any
 
 from gapsight.instruments.model import Instrument, Item, Scale, ScalePoint, Section
 
-__all__ = ["AGREEMENT_LABELS", "agreement_scale", "three_column", "with_agreement_points"]
+__all__ = [
+    "AGREEMENT_LABELS",
+    "agreement_scale",
+    "three_column",
+    "with_agreement_points",
+    "zone_on_one_scale",
+]
 
 AGREEMENT_LABELS: dict[int, dict[int, dict[str, str]]] = {
     5: {
@@ -155,3 +163,21 @@ def three_column(instrument: Instrument, *, instrument_id: str | None = None) ->
         sections=tuple(section(s) for s in instrument.sections),
         modules=modules,
     )
+
+
+def zone_on_one_scale(instrument: Instrument) -> bool:
+    """Whether zone-of-tolerance figures (MSA = p − m, MSS = p − d) are meaningful.
+
+    True when the instrument has minimum and desired items and every perception,
+    minimum and desired item of a pair is on the same scale (as in ``servqual22_zone``);
+    False otherwise (as in ``servqual22``, whose perceptions stay on 7 points). An
+    analysis should refuse or rescale, and say so, when this is False.
+    """
+    scales: dict[str, set[str]] = {}
+    for it in instrument.items():
+        if it.pair is not None and it.part in ("perception", "minimum", "desired"):
+            scales.setdefault(it.pair, set()).add(it.scale)
+    has_zone = any(it.part == "minimum" for it in instrument.items()) and any(
+        it.part == "desired" for it in instrument.items()
+    )
+    return has_zone and all(len(s) == 1 for s in scales.values())

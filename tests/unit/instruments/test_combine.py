@@ -85,3 +85,11 @@ def test_mixed_variants_and_empty_input_rejected() -> None:
 
 def test_mto_keeps_anonymity() -> None:
     assert combine("x", TITLE, load_builtin("mto")).always_anonymous is True
+
+
+def test_same_codes_on_another_scale_are_refused() -> None:
+    with pytest.raises(InstrumentError) as err:
+        combine("x", TITLE, load_builtin("servqual22"), load_builtin("servqual22_5pt"))
+    problems = err.value.problems
+    assert {p.code for p in problems} == {"I002"}
+    assert len(problems) == 44  # e01-e22 and p01-p22; zone items share the 9-point scale

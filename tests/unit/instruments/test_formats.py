@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gapsight.instruments import load_builtin, parse_yaml, three_column, with_agreement_points
-from gapsight.instruments.formats import agreement_scale
+from gapsight.instruments.formats import agreement_scale, zone_on_one_scale
 
 
 def test_five_point_servqual_keeps_codes_and_moves_only_agreement_scales() -> None:
@@ -70,3 +70,10 @@ sections:
     )
     with pytest.raises(ValueError, match="no zone-of-tolerance items"):
         three_column(only_minimum)
+
+
+def test_zone_on_one_scale() -> None:
+    assert zone_on_one_scale(load_builtin("servqual22_zone")) is True
+    assert zone_on_one_scale(load_builtin("servqual22")) is False
+    assert zone_on_one_scale(load_builtin("servqual22_5pt")) is False
+    assert zone_on_one_scale(load_builtin("cvs")) is False
