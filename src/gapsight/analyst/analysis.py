@@ -1,0 +1,227 @@
+"""Everything that applies to one wave, in one call: :func:`analyze`.
+
+Which analyses apply is read from the instrument and the columns present:
+
+========================  ===============================================================
+section                   computed when
+========================  ===============================================================
+descriptives              always (every numeric item present)
+servqual                  the instrument pairs expectation and perception items
+reliability               the instrument has scales of ≥ 2 items (SERVQUAL: E and P per
+                          dimension and both full scales)
+cvs                       the three CVS items are present
+nps                       a recommendation item is present (:data:`NPS_CODES`)
+grades                    report-grade items (1–10) are present
+drivers                   SERVQUAL perceptions with the overall grade (or CVS), or KTO
+                          grades with the CVS (:func:`~gapsight.analyst.relations.default_drivers`)
+breakdowns                ``by`` names characteristics
+========================  ===============================================================
+
+A section that does not apply is ``None`` and :attr:`Analysis.skipped` says why, so a
+report never shows an empty table without a reason.
+
+Example::
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"cvs_satisfaction": [8, 7, 9], "cvs_loyalty": [7, 8, 9],
+    ...                       "cvs_recommend": [9, 6, 10]})
+    >>> a = analyze(frame, "cvs")
+    >>> a.n, round(a.cvs.mean, 2), a.nps.score, a.skipped["grades"]
+    (3, 8.11, 33.33333333333333, 'no report-grade (1-10) items in the data')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from gapsight.analysis.breakdown import BreakdownTable
+from gapsight.analysis.cvs import CVS_CODES, CvsResult
+from gapsight.analysis.descriptives import Descriptives
+from gapsight.analysis.drivers import KeyDrivers
+from gapsight.analysis.grades import GradesResult
+from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.analysis.nps import NpsResult
+from gapsight.analysis.reliability import ReliabilityTable
+from gapsight.analysis.result import AnalysisWarning
+from gapsight.analysis.servqual import Servperf, ServqualResult
+from gapsight.analyst.functions import (
+    NPS_CODES,
+    cvs_of,
+    descriptives_of,
+    grade_codes,
+    grades_of,
+    layout_of,
+    nps_code,
+    nps_of,
+    prepare,
+    reliability_of,
+    servperf_of,
+    servqual_of,
+    servqual_status,
+)
+from gapsight.analyst.inputs import InstrumentLike
+from gapsight.analyst.options import AnalysisOptions
+from gapsight.analyst.relations import breakdown_of, default_drivers, drivers_of
+from gapsight.instruments import Instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Analysis", "analyze", "analyze_matrix"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The full analysis of one wave.
+
+    Attributes:
+        instrument: the instrument analysed (combined when several were given).
+        n: respondents in the data.
+        options: the options used.
+        descriptives: per item n, mean, SD, min, max, distribution, don't know.
+        servqual: gaps in both aggregations with item tests, weighted score and zone
+            of tolerance when their columns are present.
+        servperf: the perception part alone (also when the wave has no expectations).
+        reliability: alpha and item statistics of every multi-item scale.
+        cvs, nps, grades: ``None`` when the wave has no such items (see ``skipped``).
+        drivers: key-driver analyses (Pearson r and LMG), possibly none.
+        breakdowns: per characteristic of ``by``, every item and derived score.
+        skipped: section name → why it was not computed.
+        warnings: findings a reader should know about (low alpha …).
+    """
+
+    instrument: Instrument
+    n: int
+    options: AnalysisOptions
+    descriptives: Descriptives
+    servqual: ServqualResult | None = None
+    servperf: Servperf | None = None
+    reliability: ReliabilityTable | None = None
+    cvs: CvsResult | None = None
+    nps: NpsResult | None = None
+    grades: GradesResult | None = None
+    drivers: tuple[KeyDrivers, ...] = ()
+    breakdowns: dict[str, BreakdownTable] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[AnalysisWarning, ...] = ()
+
+    def to_document(self, *, source: str | None = None) -> dict[str, Any]:
+        """The JSON-able document of ``docs/analysis-json.md``."""
+        from gapsight.services.analysis_document import build_document
+
+        return build_document(self, source=source)
+
+
+def analyze(
+    data: pd.DataFrame | ResponseMatrix,
+    instrument: InstrumentLike,
+    *,
+    by: Sequence[str] = (),
+    options: AnalysisOptions | None = None,
+    **option_values: Any,
+) -> Analysis:
+    """Every analysis that applies to ``data`` answered on ``instrument``.
+
+    Args:
+        data: wide DataFrame (columns = item codes) or a response matrix.
+        instrument: id (``"servqual22"``), :class:`Instrument`, or several ids of a
+            combined questionnaire (``["servqual22", "kto"]``).
+        by: characteristic columns to break every statistic down by.
+        options: an :class:`AnalysisOptions`; or give its fields as keywords
+            (``adjust="bh"``, ``confidence=0.9`` …).
+    """
+    if options is not None and option_values:
+        raise TypeError("give either options= or option keywords, not both")
+    opts = options or AnalysisOptions(**option_values)
+    ins, matrix = prepare(data, instrument, dont_know_code=opts.dont_know_code, by=by)
+    return analyze_matrix(matrix, ins, opts, by=by)
+
+
+def analyze_matrix(
+    matrix: ResponseMatrix,
+    instrument: Instrument,
+    options: AnalysisOptions,
+    *,
+    by: Sequence[str] = (),
+) -> Analysis:
+    """:func:`analyze` on a checked matrix (what a service loading a stored wave calls).
+
+    ``by`` names characteristics of ``matrix`` to break down by.
+    """
+    skipped: dict[str, str] = {}
+    warnings: list[AnalysisWarning] = []
+
+    servqual: ServqualResult | None = None
+    servperf: Servperf | None = None
+    layout = layout_of(instrument)
+    status = "absent" if layout is None else servqual_status(layout, matrix)
+    if layout is not None and status == "full":
+        servqual = servqual_of(layout, matrix, options)
+        servperf = servperf_of(layout, matrix, options)
+        warnings.extend(servqual.warnings)
+        if servqual.weighted is None and layout.weights is not None:
+            have = [c for c in layout.weights.values() if matrix.has(c)]
+            if have:
+                missing = ", ".join(c for c in layout.weights.values() if not matrix.has(c))
+                skipped["weighted"] = f"importance points incomplete; not in the data: {missing}"
+    elif layout is not None and status == "perceptions":
+        servperf = servperf_of(layout, matrix, options)
+        skipped["servqual"] = "no expectation items in the data (perceptions only: SERVPERF)"
+    else:
+        skipped["servqual"] = "no SERVQUAL expectation/perception items in the data"
+
+    reliability: ReliabilityTable | None = reliability_of(instrument, matrix, options)
+    if reliability is not None and reliability.scales:
+        warnings.extend(reliability.warnings)
+    else:
+        reliability = None
+        skipped["reliability"] = "no multi-item scale in the data"
+
+    cvs: CvsResult | None = None
+    present = [c for c in CVS_CODES if matrix.has(c)]
+    if len(present) == len(CVS_CODES):
+        cvs = cvs_of(matrix, options, "cvs")
+    elif present:
+        missing = ", ".join(c for c in CVS_CODES if not matrix.has(c))
+        skipped["cvs"] = f"the CVS needs all three items; not in the data: {missing}"
+    else:
+        skipped["cvs"] = "no CVS items in the data"
+
+    nps: NpsResult | None = None
+    if nps_code(matrix) is not None:
+        nps = nps_of(matrix, options, "nps")
+    else:
+        skipped["nps"] = f"no recommendation item ({', '.join(NPS_CODES)}) in the data"
+
+    grades: GradesResult | None = None
+    if grade_codes(instrument, matrix):
+        grades = grades_of(instrument, matrix, options, "grades")
+    else:
+        skipped["grades"] = "no report-grade (1-10) items in the data"
+
+    drivers = tuple(
+        drivers_of(instrument, matrix, outcome, names, options)
+        for outcome, names in default_drivers(instrument, matrix)
+    )
+    if not drivers:
+        skipped["drivers"] = "no outcome (overall grade or CVS) with drivers in the data"
+    breakdowns = {name: breakdown_of(instrument, matrix, name, options) for name in by}
+
+    return Analysis(
+        instrument=instrument,
+        n=matrix.n,
+        options=options,
+        descriptives=descriptives_of(instrument, matrix),
+        servqual=servqual,
+        servperf=servperf,
+        reliability=reliability,
+        cvs=cvs,
+        nps=nps,
+        grades=grades,
+        drivers=drivers,
+        breakdowns=breakdowns,
+        skipped=skipped,
+        warnings=tuple(warnings),
+    )

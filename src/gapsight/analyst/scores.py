@@ -1,0 +1,88 @@
+"""Respondent-level scores derived from items: CVS and SERVQUAL dimension scores.
+
+Breakdowns and key drivers work on one number per respondent. These are the same
+definitions the core uses (``analysis.md``):
+
+- ``cvs``: the mean of the three CVS answers, only when all three are present
+  (:func:`gapsight.analysis.cvs.respondent_cvs`);
+- ``gap.<dimension>``: the mean of the respondent's item gaps ``P − E`` in the dimension,
+  when at least ``min_valid_share`` of its items have both answers (the respondent-level
+  SERVQUAL aggregation);
+- ``perception.<dimension>``: the mean of the respondent's perceptions in the dimension,
+  with the same minimum share (SERVPERF, and the usual key-driver predictors).
+
+Example::
+
+    >>> from gapsight.analysis.matrix import ResponseMatrix
+    >>> m = ResponseMatrix.from_columns({"p1": [4, 5, float("nan")], "p2": [6, float("nan"), 2]})
+    >>> dimension_means(m, ("p1", "p2"), 0.5).tolist()
+    [5.0, 5.0, 2.0]
+    >>> dimension_means(m, ("p1", "p2"), 1.0).tolist()
+    [5.0, nan, nan]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from gapsight.analysis.cvs import CVS_CODES, respondent_cvs
+from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
+from gapsight.analysis.servqual import ServqualLayout
+
+__all__ = ["dimension_means", "min_count", "respondent_scores"]
+
+FloatVector = npt.NDArray[np.float64]
+
+
+def min_count(k: int, min_valid_share: float) -> int:
+    """Smallest number of valid items out of ``k`` that meets the share (at least 1)."""
+    return max(1, math.ceil(k * min_valid_share - 1e-9))
+
+
+def _row_means(block: FloatMatrix, need: int) -> FloatVector:
+    valid = ~np.isnan(block)
+    count = valid.sum(axis=1)
+    total = np.where(valid, block, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means: FloatVector = np.where(count >= need, total / count, np.nan)
+    return means
+
+
+def dimension_means(
+    matrix: ResponseMatrix, codes: Sequence[str], min_valid_share: float
+) -> FloatVector:
+    """Per respondent the mean of ``codes`` when enough of them are valid, else NaN."""
+    return _row_means(matrix.columns(codes), min_count(len(codes), min_valid_share))
+
+
+def respondent_scores(
+    matrix: ResponseMatrix,
+    layout: ServqualLayout | None,
+    *,
+    min_valid_share: float = 0.5,
+    gaps: bool = True,
+) -> dict[str, FloatVector]:
+    """The derived scores present in ``matrix``, in report order (see module docstring).
+
+    ``gap.<dimension>`` needs every E and P item of the layout; ``perception.<dimension>``
+    every P item; ``cvs`` the three CVS items.
+    """
+    out: dict[str, FloatVector] = {}
+    if layout is not None:
+        has_p = all(matrix.has(c) for c in layout.perception_codes())
+        has_e = all(matrix.has(c) for c in layout.expectation_codes())
+        for dim in layout.dimensions:
+            p_codes = layout.perception_codes(dim)
+            need = min_count(len(p_codes), min_valid_share)
+            if gaps and has_p and has_e:
+                diff = matrix.columns(p_codes) - matrix.columns(layout.expectation_codes(dim))
+                out[f"gap.{dim}"] = _row_means(diff, need)
+            if has_p:
+                out[f"perception.{dim}"] = _row_means(matrix.columns(p_codes), need)
+    if all(matrix.has(c) for c in CVS_CODES):
+        out["cvs"] = respondent_cvs(matrix)
+    return out

@@ -1,0 +1,355 @@
+"""``gapsight analyze``: the full analysis of one wave, as tables or as a JSON document.
+
+The data come from a file (``--input``: CSV, Excel or SPSS, columns named by item code)
+or from a stored wave (``--study``). The command parses the options, calls
+:func:`gapsight.analyst.analyze` once, builds the document of
+:mod:`gapsight.services.analysis_document`, and either prints it as Rich tables or
+writes it as JSON (``docs/analysis-json.md``). The tables are drawn from the document,
+so both formats always show the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from gapsight.cli import common
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from gapsight.analysis.matrix import ResponseMatrix
+    from gapsight.instruments import Instrument
+
+
+class Format(StrEnum):
+    """Output format."""
+
+    table = "table"
+    json = "json"
+
+
+class AggregationChoice(StrEnum):
+    """SERVQUAL aggregation."""
+
+    item_means = "item-means"
+    respondent = "respondent"
+
+
+class MissingChoice(StrEnum):
+    """Missing-data rule for reliability."""
+
+    listwise = "listwise"
+    pairwise = "pairwise"
+
+
+class AdjustChoice(StrEnum):
+    """Multiple-comparison adjustment of the item tests."""
+
+    holm = "holm"
+    bh = "bh"
+    none = "none"
+
+
+READERS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".sav": "sav"}
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """A wide DataFrame from a CSV (``,`` or ``;``), Excel or SPSS file.
+
+    ``UserError`` for a file that does not exist or has another extension.
+    """
+    import pandas as pd
+
+    if not path.is_file():
+        raise common.UserError(f"no such file: {path}")
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise common.UserError(f"cannot read {path.name}: expected a .csv, .xlsx or .sav file")
+    if kind == "csv":
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            head = fh.readline()
+        sep = ";" if head.count(";") > head.count(",") else ","
+        return pd.read_csv(path, sep=sep, encoding="utf-8-sig")
+    if kind == "xlsx":
+        return pd.read_excel(path)
+    import pyreadstat
+
+    frame, _meta = pyreadstat.read_sav(str(path))
+    return frame
+
+
+def _load_study(
+    study: int, data_dir: Path | None, database_url: str | None
+) -> tuple[ResponseMatrix, Instrument, dict[str, Any], str]:
+    """The matrix, instrument and study settings of stored wave ``study``."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from gapsight.services.responses import load_wave
+    from gapsight.store.database import make_engine
+
+    settings = common.settings(data_dir, database_url)
+    engine = make_engine(settings)
+    try:
+        wave = load_wave(engine, study)
+    except SQLAlchemyError as exc:
+        raise common.UserError(
+            f"cannot read study {study} from {settings.database_url}: "
+            f"{str(exc).splitlines()[0]} (is the database migrated? `gapsight db migrate`)"
+        ) from None
+    finally:
+        engine.dispose()
+    defaults = {
+        "min_group_size": wave.study.min_group_size,
+        "confidence": wave.study.confidence_level,
+    }
+    return wave.matrix, wave.instrument, defaults, f"study {study} ({wave.study.name})"
+
+
+def analyze(
+    instrument: list[str] = typer.Option(
+        [],
+        "--instrument",
+        "-i",
+        help="Instrument id, e.g. servqual22; repeat for a combined questionnaire "
+        "(--instrument servqual22 --instrument kto). Not needed with --study.",
+    ),
+    input_file: Path | None = typer.Option(
+        None, "--input", help="Responses file: .csv, .xlsx or .sav, columns named by item code."
+    ),
+    study: int | None = typer.Option(
+        None, "--study", help="Analyse a stored wave (study id) instead of a file."
+    ),
+    output_format: Format = typer.Option(Format.table, "--format", help="table or json."),
+    dont_know_code: float | None = typer.Option(
+        None, "--dont-know-code", help='The number that codes "don\'t know" (missing).'
+    ),
+    aggregation: AggregationChoice = typer.Option(
+        AggregationChoice.item_means,
+        "--aggregation",
+        help="SERVQUAL dimensions as the mean of item means, or respondent-level.",
+    ),
+    round_item_means: bool = typer.Option(
+        False, "--round-item-means", help="Average item means rounded to 2 decimals."
+    ),
+    missing: MissingChoice = typer.Option(
+        MissingChoice.listwise, "--missing", help="Reliability: listwise (as SPSS) or pairwise."
+    ),
+    adjust: AdjustChoice = typer.Option(
+        AdjustChoice.holm, "--adjust", help="Adjust the item p-values: holm, bh or none."
+    ),
+    confidence: float | None = typer.Option(
+        None, "--confidence", help="Confidence level of every interval (default 0.95)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write the output to this file instead of the terminal."
+    ),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """Analyse one wave: descriptives, SERVQUAL gaps with tests, reliability, CVS, NPS
+    and report grades.
+
+    Example: gapsight analyze --instrument servqual22 --input wave.csv --dont-know-code 8
+    """
+    from gapsight.analyst.analysis import analyze_matrix
+    from gapsight.analyst.functions import prepare
+    from gapsight.analyst.options import AnalysisOptions
+    from gapsight.services.analysis_document import build_document, dumps
+
+    if input_file is not None and study is not None:
+        raise common.UserError("give either --input FILE or --study ID, not both")
+    values: dict[str, Any] = {
+        "aggregation": aggregation.value,
+        "round_item_means": round_item_means,
+        "missing": missing.value,
+        "adjust": adjust.value,
+        "dont_know_code": dont_know_code,
+    }
+    if confidence is not None:
+        values["confidence"] = confidence
+    if input_file is not None:
+        if not instrument:
+            raise common.UserError("--instrument is required with --input (e.g. servqual22)")
+        options = AnalysisOptions(**values)
+        frame = read_frame(input_file)
+        ins, matrix = prepare(frame, list(instrument), dont_know_code=dont_know_code)
+        source = input_file.name
+    elif study is not None:
+        matrix, ins, defaults, source = _load_study(study, data_dir, database_url)
+        options = AnalysisOptions(**{**defaults, **values})
+        if instrument and list(instrument) != [ins.id]:
+            raise common.UserError(
+                f"study {study} was answered on {ins.ref}; leave out --instrument or give "
+                f"--instrument {ins.id}"
+            )
+        if dont_know_code is not None:
+            from gapsight.analyst.inputs import to_matrix
+
+            matrix = to_matrix(matrix, ins, dont_know_code=dont_know_code)
+    else:
+        raise common.UserError("give --input FILE (with --instrument) or --study ID")
+    with common.err_console.status("Analysing …"):
+        document = build_document(analyze_matrix(matrix, ins, options), source=source)
+    if output_format is Format.json:
+        text = dumps(document) + "\n"
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, "utf-8")
+        return
+    from rich.console import Console
+
+    if out is None:
+        # a pipe or a captured run gets 120 columns rather than Rich's 80
+        wide = common.console if common.console.is_terminal else Console(width=120)
+        render(document, wide)
+        return
+    with out.open("w", encoding="utf-8") as fh:
+        render(document, Console(file=fh, width=120, no_color=True))
+
+
+# ----------------------------------------------------------------------- rendering
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.{digits}f}"
+
+
+def _p(value: Any) -> str:
+    if value is None:
+        return "–"
+    return "<.001" if value < 0.001 else f"{value:.3f}"
+
+
+def stars(p: float | None) -> str:
+    """Significance marks of an (adjusted) p-value: *** < .001, ** < .01, * < .05."""
+    if p is None:
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+
+
+def _notes(rows: Sequence[dict[str, Any]]) -> list[str]:
+    seen: list[str] = []
+    for row in rows:
+        for key, reason in row.get("reasons", {}).items():
+            subject = row.get("code") or row.get("dimension") or row.get("scale") or ""
+            line = f"{subject} {key}: {reason}".strip()
+            if line not in seen:
+                seen.append(line)
+    return seen
+
+
+def render(document: dict[str, Any], console: Console) -> None:
+    """Print the document as readable tables (SERVQUAL, reliability, CVS, NPS, grades)."""
+    from functools import partial
+
+    from rich import box
+    from rich.table import Table as RichTable
+
+    Table = partial(RichTable, box=box.SIMPLE_HEAD, title_justify="left")
+    opts = document["options"]
+    ins = document["instrument"]
+    console.print(
+        f"[bold]{ins['id']}@{ins['version']}[/]  {document['source'] or ''}  "
+        f"n = {document['n']:,}  (confidence {opts['confidence']:.0%}, "
+        f"adjust {opts['adjust']}, reliability {opts['missing']})",
+        highlight=False,
+    )
+    sq = document.get("servqual")
+    if sq is not None:
+        t = Table(title=f"SERVQUAL items (gap = P − E; p adjusted: {sq['adjust']})")
+        for col in ("item", "dimension", "E", "P", "gap", "n", "t", "p adj.", "d_z", "CI", ""):
+            t.add_column(col, justify="left" if col in ("item", "dimension") else "right")
+        for it in sq["items"]:
+            ci = "–" if it["ci_low"] is None else f"[{_num(it['ci_low'])}, {_num(it['ci_high'])}]"
+            t.add_row(
+                it["code"], it["dimension"], _num(it["expectation"]), _num(it["perception"]),
+                _num(it["gap"]), _num(it["n_pairs"]), _num(it["t"]), _p(it["p_adjusted"]),
+                _num(it["d_z"]), ci, stars(it["p_adjusted"]),
+            )  # fmt: skip
+        console.print(t)
+        t = Table(title=f"SERVQUAL dimensions ({sq['aggregation_label']})")
+        for col in ("dimension", "E", "P", "gap"):
+            t.add_column(col, justify="left" if col == "dimension" else "right")
+        for d in sq["dimensions"]:
+            t.add_row(d["dimension"], _num(d["expectation"]), _num(d["perception"]), _num(d["gap"]))
+        o = sq["overall"]
+        t.add_row("[bold]overall[/]", _num(o["expectation"]), _num(o["perception"]), _num(o["gap"]))
+        if "weighted_gap" in o:
+            t.add_row("weighted gap", "", "", _num(o["weighted_gap"]))
+        console.print(t)
+        for line in _notes([*sq["items"], *sq["dimensions"], o]):
+            console.print(f"  note: {line}", highlight=False)
+    rel = document.get("reliability")
+    if rel:
+        t = Table(title=f"Reliability (Cronbach's alpha, {opts['missing']})")
+        for col in ("scale", "k", "n", "alpha", "std. alpha", "CI", "lowest item–rest r"):
+            t.add_column(col, justify="left" if col == "scale" else "right")
+        for s in rel:
+            ci = (
+                "–" if s["ci_low"] is None else f"[{_num(s['ci_low'], 3)}, {_num(s['ci_high'], 3)}]"
+            )
+            rs = [i["item_rest_r"] for i in s["items"] if i["item_rest_r"] is not None]
+            t.add_row(
+                s["scale"], str(s["k"]), _num(s["n"]), _num(s["alpha"], 3),
+                _num(s["standardized_alpha"], 3), ci, _num(min(rs), 3) if rs else "–",
+            )  # fmt: skip
+        console.print(t)
+        for line in _notes(rel):
+            console.print(f"  note: {line}", highlight=False)
+    cvs = document.get("cvs")
+    nps = document.get("nps")
+    if cvs is not None or nps is not None:
+        t = Table(title="Customer Value Score and NPS")
+        for col in ("measure", "score", "CI", "n"):
+            t.add_column(col, justify="left" if col == "measure" else "right")
+        if cvs is not None:
+            t.add_row(
+                "CVS", _num(cvs["score"]), f"[{_num(cvs['ci_low'])}, {_num(cvs['ci_high'])}]",
+                _num(cvs["n"]),
+            )  # fmt: skip
+            for part in cvs["parts"]:
+                t.add_row(f"  {part['code']}", _num(part["mean"]), "", _num(part["n"]))
+        if nps is not None:
+            t.add_row(
+                f"NPS ({nps['promoters']} P / {nps['passives']} / {nps['detractors']} D)",
+                _num(nps["score"], 1),
+                f"[{_num(nps['ci_low'], 1)}, {_num(nps['ci_high'], 1)}]",
+                _num(nps["n"]),
+            )
+        console.print(t)
+    grades = document.get("grades")
+    if grades:
+        t = Table(title="Report grades (1–10)")
+        for col in ("grade", "mean", "SD", "CI", "n", "≥ 7", "≤ 5"):
+            t.add_column(col, justify="left" if col == "grade" else "right")
+        for g in grades:
+            t.add_row(
+                g["code"], _num(g["mean"]), _num(g["sd"]),
+                f"[{_num(g['ci_low'])}, {_num(g['ci_high'])}]", _num(g["n"]),
+                _share(g["share_sufficient"]), _share(g["share_insufficient"]),
+            )  # fmt: skip
+        console.print(t)
+    for section, reason in document["reasons"].items():
+        console.print(f"[dim]{section}: not computed — {reason}[/]", highlight=False)
+    for w in document["warnings"]:
+        console.print(f"[yellow]warning:[/] {w['message']}", highlight=False)
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``analyze`` to the main command."""
+    app.command("analyze")(analyze)
