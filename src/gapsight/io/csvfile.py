@@ -194,10 +194,7 @@ def read_raw(
     columns: list[Any] = []
     for i in range(len(names)):
         col = table.column(i)
-        if i in numeric and pa.types.is_floating(col.type):
-            chunk = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-            columns.append(chunk.to_numpy(zero_copy_only=False))
-        elif i in numeric:
+        if i in numeric:
             columns.append(col)
         else:
             columns.append(np.asarray(col.to_numpy(zero_copy_only=False), dtype=object))

@@ -123,7 +123,8 @@ class RawData:
     """The cells of a file as the reader found them, one array per header.
 
     ``columns[i]`` is a float64 array (numbers, ``NaN`` = empty), an object array of
-    Python values (``None`` = empty), a datetime64 array, or an Arrow string array.
+    Python values (``None`` = empty), a datetime64 array, or an Arrow array (float64
+    or string; a CSV file's item columns stay in Arrow until the matrix is built).
     ``rows`` holds the row number the user sees for each record. ``value_labels`` and
     ``user_missing`` (SPSS) are keyed by column index; user-missing as (low, high)
     ranges.
@@ -296,10 +297,19 @@ def _chars(mapping: ImportMapping) -> list[tuple[str, Characteristic]]:
 
 
 class _Problems:
-    """Collects problems, listing at most :data:`MAX_PER_COLUMN` cells per column."""
+    """Collects problems, listing at most :data:`MAX_PER_COLUMN` cells per column and
+    expectation; :meth:`all` adds one counting problem for the rest."""
 
     def __init__(self, initial: Iterable[ImportProblem]) -> None:
         self.items: list[ImportProblem] = list(initial)
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def add(self, row: int | None, header: str, value: str | None, expected: str) -> None:
+        key = (header, expected)
+        seen = self._seen.get(key, 0)
+        self._seen[key] = seen + 1
+        if seen < MAX_PER_COLUMN:
+            self.items.append(ImportProblem(row, header, value, expected))
 
     def cells(
         self,
@@ -308,19 +318,25 @@ class _Problems:
         data: Any,
         bad: npt.NDArray[np.bool_],
         expected: str,
-        shown: Callable[[int], str] | None = None,
     ) -> None:
         idx = np.flatnonzero(bad)
-        if idx.size == 0:
-            return
-        show = shown or (lambda i: _display(data, i))
-        for i in idx[:MAX_PER_COLUMN]:
-            self.items.append(ImportProblem(int(raw.rows[i]), header, show(int(i)), expected))
-        if idx.size > MAX_PER_COLUMN:
-            more = idx.size - MAX_PER_COLUMN
-            self.items.append(
-                ImportProblem(None, header, None, f"{expected} ({more} more such cells)")
-            )
+        for i in idx[: MAX_PER_COLUMN + 1]:
+            self.add(int(raw.rows[i]), header, _display(data, int(i)), expected)
+        if idx.size > MAX_PER_COLUMN + 1:
+            self._seen[(header, expected)] += idx.size - MAX_PER_COLUMN - 1
+
+    def all(self) -> list[ImportProblem]:
+        out = list(self.items)
+        for (header, expected), seen in self._seen.items():
+            if seen > MAX_PER_COLUMN:
+                more = seen - MAX_PER_COLUMN
+                out.append(
+                    ImportProblem(None, header, None, f"{expected} ({more} more such cells)")
+                )
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
 
 def _display(data: Any, i: int) -> str:
@@ -430,27 +446,21 @@ def build_responses(
     numeric = [c for c in instrument.numeric_codes() if c in by_code]
     flags = {c.target: c for c in plan.columns if c.role == "dont_know_flag"}
 
-    values = np.empty((raw.n, len(numeric)), np.float64)
-    dont_know = np.zeros((raw.n, len(numeric)), bool)
-    for j, code in enumerate(numeric):
-        col = by_code[code]
-        item = items[code]
-        flag = flags.get(code)
-        v, d = _item_column(raw, col, item, instrument.scale(item.scale), mapping, problems)
+    cols = [by_code[code] for code in numeric]
+    values, dont_know = _item_matrix(raw, cols, instrument, mapping, problems)
+    for j, col in enumerate(cols):
+        flag = flags.get(col.target)
         if flag is not None:
-            flag_mask = _flag_column(raw, flag, item, problems)
-            clash = flag_mask & ~np.isnan(v)
+            flag_mask = _flag_column(raw, flag, items[col.target], problems)
+            clash = flag_mask & ~np.isnan(values[:, j])
             problems.cells(
                 raw,
                 flag.header,
-                raw.columns[col.index],
+                values[:, j],
                 clash,
                 f"no answer in {col.header!r} where don't know is flagged",
             )
-            d |= flag_mask
-        values[:, j] = v
-        dont_know[:, j] = d
-        raw.columns[col.index] = None
+            dont_know[:, j] |= flag_mask
 
     _check_constraints(raw, instrument, numeric, values, problems)
 
@@ -466,8 +476,8 @@ def build_responses(
             keys = _keys(raw, c, problems)
 
     chars = _characteristics(raw, plan, mapping, problems)
-    if problems.items:
-        raise ImportRejected(raw.source, problems.items)
+    if problems:
+        raise ImportRejected(raw.source, problems.all())
     matrix = ResponseMatrix(codes=tuple(numeric), values=values, dont_know=dont_know)
     return ResponseTable(
         instrument_ref=instrument.ref,
@@ -490,74 +500,169 @@ def _check_blank(raw: RawData, plan: Plan, problems: _Problems) -> None:
             )
 
 
-def _item_column(
+_BLOCK_ROWS = 16384
+
+
+@dataclass
+class _Rules:
+    """The checks of one item column, prepared once (see module docstring)."""
+
+    col: PlannedColumn
+    item: Item
+    scale: Scale
+    expected: str
+    recode: dict[float, float | None]
+    user_missing: list[tuple[float, float]]
+    extra_dont_know: list[float]
+    """Declared don't-know codes (mapping) of an item that offers don't know."""
+    refused: list[float]
+    """Declared don't-know codes of an item that does not offer it (an error)."""
+    choice: npt.NDArray[np.float64] | None
+
+
+def _item_matrix(
     raw: RawData,
-    col: PlannedColumn,
-    item: Item,
-    scale: Scale,
+    cols: list[PlannedColumn],
+    instrument: Instrument,
     mapping: ImportMapping,
     problems: _Problems,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    data = raw.columns[col.index]
-    original, wrong_type = _as_numbers(data)
-    expected = scale.describe()
-    _check_labels(raw, col, item, scale, mapping, problems)
-    if wrong_type is not None:
-        problems.cells(raw, col.header, data, wrong_type, f"a number: {expected}")
+    """The validated ``(n, k)`` answer matrix (C order) and its don't-know mask.
 
-    recode = mapping.recode_of(col.header)
-    if recode:
-        values = original.copy()
-        for src, dst in recode.items():
-            values[original == src] = np.nan if dst is None else dst
-    else:
-        values = original
-
-    present = ~np.isnan(values)
-    missing_codes = list(mapping.missing)
-    user_missing = raw.user_missing.get(col.index, [])
-    declared_dk = list(mapping.dont_know_of(col.header)) + [
-        c for c in mapping.dont_know if not scale.admits(c)
-    ]
-    dk = np.zeros(len(values), bool)
-    skipped = _isin(values, missing_codes) if missing_codes else np.zeros(len(values), bool)
-    in_user_missing = np.zeros(len(values), bool)
-    for lo, hi in user_missing:
-        in_user_missing |= (values >= lo) & (values <= hi)
-    if item.dont_know:
-        default = dont_know_code(scale)
-        codes = declared_dk + ([] if default is None else [float(default)])
-        dk = (_isin(values, codes) | in_user_missing) & ~skipped
-    else:
-        refused = _isin(values, declared_dk) & ~skipped & ~in_user_missing
-        problems.cells(
-            raw,
-            col.header,
-            data,
-            refused,
-            f"{expected}; item {item.code} does not offer don't know",
+    Checks run on blocks of rows over all items at once (bounds broadcast per
+    column), so a clean file costs a few passes over memory that stays in cache;
+    per-column loops run only for columns with a recode, SPSS missing ranges,
+    declared codes or a choice scale.
+    """
+    k = len(cols)
+    rules: list[_Rules] = []
+    for col in cols:
+        item = instrument.item(col.target)
+        scale = instrument.scale(item.scale)
+        _check_labels(raw, col, item, scale, mapping, problems)
+        declared = list(mapping.dont_know_of(col.header)) + [
+            c for c in mapping.dont_know if not scale.admits(c)
+        ]
+        rules.append(
+            _Rules(
+                col=col,
+                item=item,
+                scale=scale,
+                expected=scale.describe(),
+                recode=dict(mapping.recode_of(col.header)),
+                user_missing=raw.user_missing.get(col.index, []),
+                extra_dont_know=declared if item.dont_know else [],
+                refused=[] if item.dont_know else declared,
+                choice=(
+                    np.asarray([p.value for p in scale.points], np.float64)
+                    if scale.kind == "choice"
+                    else None
+                ),
+            )
         )
-        skipped |= in_user_missing | refused
-    blank = dk | skipped
-    if blank.any():
-        if values is original:
-            values = values.copy()
-        values[blank] = np.nan
-        present &= ~blank
+    values = _assemble(raw, rules, problems)
+    dont_know = np.zeros((raw.n, k), bool)
+    if k == 0:
+        return values, dont_know
+    lo = np.array([_bounds(r.scale)[0] for r in rules], np.float64)
+    hi = np.array([_bounds(r.scale)[1] for r in rules], np.float64)
+    default_dk = np.array(
+        [float(dont_know_code(r.scale) or np.nan) if r.item.dont_know else np.nan for r in rules],
+        np.float64,
+    )
+    missing = np.asarray(mapping.missing, np.float64)
+    special = [
+        j
+        for j, r in enumerate(rules)
+        if r.recode or r.user_missing or r.refused or r.extra_dont_know or r.choice is not None
+    ]
+    for start in range(0, raw.n, _BLOCK_ROWS):
+        stop = min(start + _BLOCK_ROWS, raw.n)
+        block = values[start:stop]
+        shown = block.copy() if any(rules[j].recode for j in special) else block
+        for j in special:
+            r = rules[j]
+            if r.recode:
+                column = shown[:, j]
+                recoded = column.copy()
+                for src, dst in r.recode.items():
+                    recoded[column == src] = np.nan if dst is None else dst
+                block[:, j] = recoded
+        skipped = np.isin(block, missing) if missing.size else np.zeros(block.shape, bool)
+        dk = (block == default_dk) & ~skipped
+        ok = (block >= lo) & (block <= hi) & (block == np.floor(block))
+        for j in special:
+            r = rules[j]
+            column = block[:, j]
+            if r.user_missing:
+                inside = np.zeros(len(column), bool)
+                for low, high in r.user_missing:
+                    inside |= (column >= low) & (column <= high)
+                if r.item.dont_know:
+                    dk[:, j] |= inside & ~skipped[:, j]
+                else:
+                    skipped[:, j] |= inside
+            if r.extra_dont_know:
+                dk[:, j] |= _isin(column, r.extra_dont_know) & ~skipped[:, j]
+            if r.refused:
+                refused = _isin(column, r.refused) & ~skipped[:, j]
+                for i in np.flatnonzero(refused):
+                    problems.add(
+                        int(raw.rows[start + i]),
+                        r.col.header,
+                        _fmt(shown[i, j]),
+                        f"{r.expected}; item {r.item.code} does not offer don't know",
+                    )
+                skipped[:, j] |= refused
+            if r.choice is not None:
+                ok[:, j] = np.isin(column, r.choice)
+        blank = dk | skipped
+        bad = ~blank & ~ok & ~np.isnan(block)
+        if bad.any():
+            for i, j in zip(*np.nonzero(bad), strict=True):
+                r = rules[j]
+                problems.add(int(raw.rows[start + i]), r.col.header, _fmt(shown[i, j]), r.expected)
+            blank |= bad
+        if blank.any():
+            block[blank] = np.nan
+        dont_know[start:stop] = dk
+    return values, dont_know
 
-    if scale.kind == "choice":
-        ok = _isin(values, [float(p.value) for p in scale.points])
-    elif scale.kind == "text":
-        ok = np.zeros(len(values), bool)
-    else:
-        lo, hi = scale.bounds()
-        ok = (values >= lo) & (values <= hi) & (values == np.floor(values))
-    bad = present & ~ok
-    if bad.any():
-        problems.cells(raw, col.header, data, bad, expected)
-        values = values.copy() if values is original else values
-        values[bad] = np.nan
-    return values, dk
+
+def _bounds(scale: Scale) -> tuple[float, float]:
+    if scale.kind == "text":
+        return (np.inf, -np.inf)
+    lo, hi = scale.bounds()
+    return (float(lo), float(hi))
+
+
+def _assemble(raw: RawData, rules: list[_Rules], problems: _Problems) -> npt.NDArray[np.float64]:
+    """The item columns of ``raw`` as one C-ordered float64 matrix; cells that are not
+    numbers are reported (wrong type) and left empty."""
+    n, k = raw.n, len(rules)
+    data = [raw.columns[r.col.index] for r in rules]
+    if k and all(isinstance(d, pa.ChunkedArray) and pa.types.is_floating(d.type) for d in data):
+        # Arrow's own row-major conversion, one record batch at a time.
+        table = pa.Table.from_arrays(data, names=[f"c{j}" for j in range(k)])
+        out = np.empty((n, k), np.float64)
+        row = 0
+        for batch in table.to_batches():
+            tensor = np.asarray(batch.to_tensor(null_to_nan=True, row_major=True))
+            out[row : row + len(tensor)] = tensor
+            row += len(tensor)
+        return out
+    columns: list[npt.NDArray[np.float64]] = []
+    for r, d in zip(rules, data, strict=True):
+        numbers, wrong = _as_numbers(d)
+        if wrong is not None:
+            problems.cells(raw, r.col.header, d, wrong, f"a number: {r.expected}")
+        columns.append(numbers)
+    out = np.empty((n, k), np.float64)
+    for start in range(0, n, 4096):
+        stop = min(start + 4096, n)
+        for j, c in enumerate(columns):
+            out[start:stop, j] = c[start:stop]
+    return out
 
 
 def _check_labels(
@@ -787,8 +892,8 @@ def build_sample(raw: RawData, plan: Plan, mapping: ImportMapping) -> SampleTabl
                 fields["language"] = langs
     fields["language"] = [v or "nl" for v in fields["language"]]
     chars = _characteristics(raw, plan, mapping, problems)
-    if problems.items:
-        raise ImportRejected(raw.source, problems.items)
+    if problems:
+        raise ImportRejected(raw.source, problems.all())
     contacts = pd.DataFrame({f: pd.Series(fields[f], dtype="str") for f in CONTACT_FIELDS})
     return SampleTable(contacts=contacts, characteristics=chars)
 
