@@ -7,17 +7,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 import typer
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from gapsight.cli import demo as demo_cli
 from gapsight.config import Settings
+from gapsight.services import demo as demo_service
 from gapsight.services import users
-from gapsight.services.demo import DEMO_EMAIL, DEMO_PASSWORD, find_demo, install
+from gapsight.services.demo import DEMO_EMAIL, DEMO_PASSWORD, DemoResult, find_demo, install
 from gapsight.services.demo_data import generate
 from gapsight.services.organisations import count_organisations
 from gapsight.services.responses import load_wave
 from gapsight.services.studies import list_studies
 from gapsight.store.database import make_engine, unit_of_work
+from gapsight.store.models import Invitation, Response
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,19 @@ def test_every_wave_loads_back_with_its_respondents_and_codes(loaded: Path) -> N
                 assert m.dont_know is not None and src.dont_know is not None
                 assert m.dont_know.sum() == src.dont_know.sum()
                 assert sorted(data.statuses.tolist()) == sorted(source.statuses)
+                invited = session.scalar(
+                    select(func.count())
+                    .select_from(Invitation)
+                    .where(Invitation.wave_id == study.id)
+                )
+                assert invited == source.sample.n
+                first_day, last_day = session.execute(
+                    select(func.min(Response.started_at), func.max(Response.started_at)).where(
+                        Response.wave_id == study.id
+                    )
+                ).one()
+                assert source.study.field_start <= first_day.date() <= last_day.date()
+                assert last_day.date() <= source.study.field_end
                 # same answers, whatever the row order (identified rows are stored first)
                 for code in ("p07", "e07", "grade_overall", "enps", "esat"):
                     if source.table.matrix.has(code):
@@ -111,27 +127,48 @@ def test_second_run_changes_nothing(app: typer.Typer, loaded: Path) -> None:
         engine.dispose()
 
 
-def test_reset_asks_first_and_reloads(app: typer.Typer, tmp_path: Path) -> None:
-    runner = CliRunner()
-    assert runner.invoke(app, ["demo", "--data-dir", str(tmp_path)]).exit_code == 0
-    declined = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--reset"], input="n\n")
+def _fake_install(calls: list[bool]) -> object:
+    def install(settings: Settings, *, reset: bool = False) -> DemoResult:
+        calls.append(reset)
+        return DemoResult(
+            created=True,
+            organisation_id=1,
+            organisation="Veldhuis Facilitair",
+            waves=(),
+            email=DEMO_EMAIL,
+            password=DEMO_PASSWORD,
+        )
+
+    return install
+
+
+def test_reset_asks_first_and_stops_when_declined(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(demo_service, "install", _fake_install(calls))
+    declined = CliRunner().invoke(
+        app, ["demo", "--data-dir", str(tmp_path), "--reset"], input="n\n"
+    )
     assert declined.exit_code != 0
-    assert "already loaded" not in declined.output and "Loaded" not in declined.output
-    again = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--reset", "--yes"])
-    assert again.exit_code == 0, again.output
-    assert "Loaded the demo organisation" in again.output
-    engine = make_engine(Settings(data_dir=tmp_path))
-    try:
-        with unit_of_work(engine) as session:
-            studies = list_studies(session)
-            assert len(studies) == 6, "the old waves were removed, not kept beside the new"
-            assert (
-                sum(load_wave(session, s.id).n for s in studies) == 340 + 380 + 158 + 46 + 12 + 38
-            )
-            assert count_organisations(session) == 1
-            assert users.count_users(session) == 1
-    finally:
-        engine.dispose()
+    assert "Continue?" in declined.output
+    assert calls == [], "nothing is deleted when the user says no"
+    accepted = CliRunner().invoke(
+        app, ["demo", "--data-dir", str(tmp_path), "--reset"], input="y\n"
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert calls == [True]
+
+
+def test_reset_with_yes_does_not_ask(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(demo_service, "install", _fake_install(calls))
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(tmp_path), "--reset", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Continue?" not in result.output
+    assert calls == [True]
 
 
 def test_install_is_idempotent_and_resets_on_each_database(db_settings: Settings) -> None:
@@ -155,7 +192,10 @@ def test_install_is_idempotent_and_resets_on_each_database(db_settings: Settings
     engine = make_engine(db_settings)
     try:
         with unit_of_work(engine) as session:
-            assert count_organisations(session) == 1
-            assert len(list_studies(session)) == 6
+            assert count_organisations(session) == 1, "the old demo was removed"
+            studies = list_studies(session)
+            assert len(studies) == 6
+            assert sum(load_wave(session, s.id).n for s in studies) == sum(w.n for w in first.waves)
+            assert users.count_users(session) == 1
     finally:
         engine.dispose()

@@ -20,6 +20,7 @@ Example::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from gapsight.config import Settings
 from gapsight.instruments.registry import builtin_ids
 from gapsight.io.table import ResponseTable
 from gapsight.services import instruments as instrument_service
-from gapsight.services import organisations, studies, users
+from gapsight.services import organisations, samples, studies, users
 from gapsight.services.demo_data import DEFAULT_SEED, DemoOrganisation, DemoWave, generate
 from gapsight.services.responses import load_wave, store_table
 from gapsight.store.database import make_engine, unit_of_work
@@ -195,19 +196,30 @@ def _series(key: str) -> str:
 
 
 def _store(session: Session, study_id: int, wave: DemoWave) -> dict[str, int]:
-    """Store the responses; in a ``choice`` wave the identified and the anonymous
-    respondents separately (the store marks a whole table one way or the other)."""
+    """Store the invited sample, then the responses, day by day.
+
+    The store marks a whole table anonymous or identified and stamps it with one time,
+    so the responses go in groups: per answering day (at 10:00 UTC) and, in a
+    ``choice`` wave, identified and anonymous respondents apart.
+    """
+    samples.store_sample(session, study_id, wave.sample)
     table = wave.table
     keys = table.respondent_keys or [None] * table.n
-    identified = np.array([k is not None for k in keys], dtype=np.bool_)
-    parts: list[tuple[npt.NDArray[np.bool_], bool]] = [(~identified, True)]
-    if wave.study.anonymity != "anonymous":
-        parts.insert(0, (identified, False))
+    anonymous = [k is None or wave.study.anonymity == "anonymous" for k in keys]
+    groups = sorted(set(zip(wave.answered_on, anonymous, strict=True)))
     counts: dict[str, int] = {}
-    for rows, anonymous in parts:
-        if not rows.any():
-            continue
-        result = store_table(session, study_id, _rows(table, rows, keys), anonymous=anonymous)
+    for day, anon in groups:
+        rows = np.array(
+            [d == day and a == anon for d, a in zip(wave.answered_on, anonymous, strict=True)],
+            dtype=np.bool_,
+        )
+        result = store_table(
+            session,
+            study_id,
+            _rows(table, rows, keys),
+            anonymous=anon,
+            now=dt.datetime.combine(day, dt.time(10, 0), tzinfo=dt.UTC),
+        )
         for status, count in result.statuses.items():
             counts[status] = counts.get(status, 0) + count
     return counts

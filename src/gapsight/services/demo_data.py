@@ -72,7 +72,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
@@ -318,7 +318,8 @@ class DemoWave:
 
     ``table.respondent_keys`` holds the ``external_id`` of the contact behind each
     response (``None`` when the respondent is anonymous), so a loader can link a
-    response to its invitation. ``statuses`` is ``complete`` or ``partial`` per row.
+    response to its invitation. ``statuses`` is ``complete`` or ``partial`` per row;
+    ``answered_on`` the day each respondent answered, within the field period.
     """
 
     study: DemoStudy
@@ -326,6 +327,7 @@ class DemoWave:
     sample: SampleTable
     table: ResponseTable
     statuses: tuple[Status, ...]
+    answered_on: tuple[date, ...]
 
 
 @dataclass(frozen=True)
@@ -977,7 +979,28 @@ def _wave(
         sample=_sample(invited, characteristics),
         table=table,
         statuses=tuple(statuses),
+        answered_on=_answer_days(rng, study, n),
     )
+
+
+def _answer_days(rng: np.random.Generator, study: DemoStudy, n: int) -> tuple[date, ...]:
+    """The day each respondent answered: most in the first days after the invitation,
+    a second wave after the reminder a week later, a few at any time; weekend answers
+    move to the Monday (business respondents answer at work)."""
+    length = (study.field_end - study.field_start).days
+    kind = rng.choice(3, size=n, p=[0.55, 0.35, 0.10])
+    offset = np.where(
+        kind == 0,
+        rng.exponential(2.0, size=n),
+        np.where(kind == 1, 7 + rng.exponential(1.5, size=n), rng.uniform(0, length, size=n)),
+    )
+    days = []
+    for value in np.minimum(np.floor(offset), length).astype(int).tolist():
+        day = study.field_start + timedelta(days=value)
+        if day.weekday() >= 5:
+            day = min(day + timedelta(days=7 - day.weekday()), study.field_end)
+        days.append(day)
+    return tuple(days)
 
 
 def _numeric_order(instrument: Instrument) -> tuple[str, ...]:
