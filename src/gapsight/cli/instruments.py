@@ -174,7 +174,10 @@ def _print_table(doc: dict[str, Any]) -> None:
         if sec["module"]:
             state = "on" if sec["on_by_default"] else "off"
             title += f"  [module {sec['module']}, {state} by default]"
-        table = Table(title=Text(title, style="bold"), title_justify="left", expand=True)
+        heading = Text(title, style="bold")
+        if sec["intro"]:
+            heading.append("\n" + sec["intro"], style="italic")
+        table = Table(title=heading, title_justify="left", expand=True)
         table.add_column("code", no_wrap=True)
         table.add_column("question", ratio=3)
         table.add_column("answers", ratio=2)
@@ -188,9 +191,6 @@ def _print_table(doc: dict[str, Any]) -> None:
                 item["dimension"] or "",
             )
         console.print()
-        if sec["intro"]:
-            table.caption = Text(sec["intro"])
-            table.caption_justify = "left"
         console.print(table)
     for c in doc["constraints"]:
         console.print(
