@@ -20,17 +20,19 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gapsight.domain.studies import InvalidStudy, check_settings
 from gapsight.services import instruments as instrument_service
 from gapsight.services.organisations import get_organisation
-from gapsight.store.models import ANONYMITY_MODES, STUDY_KINDS, STUDY_STATUSES, Study
+from gapsight.store.models import STUDY_STATUSES, Study
 
 __all__ = [
+    "InvalidStudy",
     "StudyInfo",
     "create_study",
     "get_study",
@@ -61,6 +63,8 @@ class StudyInfo:
     previous_wave_id: int | None
     status: str
     created_at: dt.datetime | None
+    reminder_days: tuple[int, ...] = ()
+    flag_recipients: tuple[str, ...] = ()
 
 
 def info(study: Study) -> StudyInfo:
@@ -83,6 +87,8 @@ def info(study: Study) -> StudyInfo:
         previous_wave_id=study.previous_wave_id,
         status=study.status,
         created_at=study.created_at,
+        reminder_days=tuple(study.reminder_days or ()),
+        flag_recipients=tuple(study.flag_recipients or ()),
     )
 
 
@@ -102,38 +108,36 @@ def create_study(
     min_group_size: int = 5,
     confidence_level: float = 0.95,
     previous_wave_id: int | None = None,
+    reminder_days: Sequence[int] = (),
+    flag_recipients: Sequence[str] = (),
 ) -> Study:
     """Create a wave in status ``draft``.
 
     ``instrument`` is a reference (``"servqual22"``, ``"cvs@1"``) resolved with
     :func:`gapsight.services.instruments.resolve`, or an instrument version id.
-    Raises ``ValueError`` naming the field and the admissible values on any invalid
-    input, ``KeyError`` for an unknown organisation, instrument or previous wave.
+    ``reminder_days`` are days after the invitation on which those who have not
+    completed get a reminder; ``flag_recipients`` are the e-mail addresses told about
+    flagged respondents. The settings are checked with
+    :func:`gapsight.domain.studies.check_settings`: :class:`InvalidStudy` (a
+    ``ValueError``) lists every broken rule; ``ValueError`` also for a module the
+    instrument lacks or a previous wave of another organisation; ``KeyError`` for an
+    unknown organisation, instrument or previous wave.
     """
     org = get_organisation(session, organisation_id)
-    if not name.strip():
-        raise ValueError("study name must not be empty")
-    if kind not in STUDY_KINDS:
-        raise ValueError(f"unknown study kind {kind!r}: expected one of {', '.join(STUDY_KINDS)}")
-    if anonymity_mode not in ANONYMITY_MODES:
-        raise ValueError(
-            f"unknown anonymity mode {anonymity_mode!r}: expected one of "
-            f"{', '.join(ANONYMITY_MODES)}"
-        )
-    if kind == "employee" and anonymity_mode != "anonymous":
-        raise ValueError(
-            f"employee surveys are always anonymous; got anonymity mode {anonymity_mode!r}"
-        )
-    if not 3 <= min_group_size <= 10:
-        raise ValueError(f"minimum group size must be between 3 and 10, got {min_group_size}")
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f"confidence level must be between 0 and 1 (e.g. 0.95), got {confidence_level}"
-        )
-    if population_size is not None and population_size < 0:
-        raise ValueError(f"population size must be 0 or more, got {population_size}")
-    if field_start is not None and field_end is not None and field_end < field_start:
-        raise ValueError(f"field period ends ({field_end}) before it starts ({field_start})")
+    problems = check_settings(
+        name=name,
+        kind=kind,
+        anonymity_mode=anonymity_mode,
+        min_group_size=min_group_size,
+        confidence_level=confidence_level,
+        population_size=population_size,
+        field_start=field_start,
+        field_end=field_end,
+        reminder_days=reminder_days,
+        flag_recipients=flag_recipients,
+    )
+    if problems:
+        raise InvalidStudy(problems)
     version = (
         instrument_service.resolve(session, instrument, organisation_id=org.id)
         if isinstance(instrument, str)
@@ -170,6 +174,8 @@ def create_study(
         confidence_level=confidence_level,
         previous_wave_id=previous_wave_id,
         status="draft",
+        reminder_days=sorted(int(d) for d in reminder_days),
+        flag_recipients=[r.strip().lower() for r in flag_recipients],
     )
     session.add(study)
     session.flush()

@@ -48,6 +48,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
+from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
+
 __all__ = [
     "ANONYMITY_MODES",
     "CHARACTERISTIC_TYPES",
@@ -65,17 +67,6 @@ __all__ = [
     "User",
 ]
 
-STUDY_KINDS = (
-    "customer",
-    "employee",
-    "mirror",
-    "management_prediction",
-    "staff_prediction",
-    "event",
-)
-"""Who answers a wave (``gap-model.md``)."""
-ANONYMITY_MODES = ("anonymous", "identified", "choice")
-"""``choice``: each respondent decides (the CVS rule in ``instruments.md``)."""
 STUDY_STATUSES = ("draft", "fieldwork", "closed")
 RESPONSE_STATUSES = ("started", "partial", "complete")
 ROLES = ("admin", "coordinator", "viewer")
@@ -223,6 +214,14 @@ class Study(Base):
         ForeignKey("studies.id", ondelete="SET NULL")
     )
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    reminder_days: Mapped[list[int]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
+    """Days after the invitation on which non-completers get a reminder (``[7, 14]``)."""
+    flag_recipients: Mapped[list[str]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
+    """Who is told about flagged promoters and detractors (agreed before fieldwork)."""
     created_at: Mapped[dt.datetime] = _now()
 
     instrument_version: Mapped[InstrumentVersion] = relationship(lazy="joined")
