@@ -72,6 +72,7 @@ from gapsight.analysis.estimate import (
     check_confidence,
     estimate_from_moments,
     grouped_moments,
+    pool_moments,
 )
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.result import Number, Undefined, defined, frame_value, note_of
@@ -94,7 +95,8 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-Statistic = Callable[[FloatArray], float]
+Statistic = Callable[[FloatArray], "float | Undefined"]
+"""A per-group statistic of the valid values; may return :class:`Undefined`."""
 
 MIN_N_RANGE = (3, 10)
 """Allowed range of the minimum group size (``analysis.md``)."""
@@ -160,13 +162,45 @@ def safe_difference(n_a: int, n_b: int, *, min_n: int = 5) -> bool:
     return d == 0 or d >= check_min_n(min_n)
 
 
+_LUT_RANGE = 1_000_000
+
+
+def _factorize_small_ints(
+    arr: npt.NDArray[np.int64], *, float_labels: bool = False
+) -> tuple[list[Any], npt.NDArray[np.intp]]:
+    """Factorize integers in a small range with a lookup table (no sort)."""
+    lo, hi = int(arr.min()), int(arr.max())
+    if hi - lo > _LUT_RANGE:
+        labels_arr, inv = np.unique(arr, return_inverse=True)
+        return [x.item() for x in labels_arr], inv.astype(np.intp)
+    shifted = arr - lo
+    present = np.nonzero(np.bincount(shifted))[0]
+    lut = np.full(hi - lo + 1, -1, dtype=np.intp)
+    lut[present] = np.arange(present.size, dtype=np.intp)
+    labels: list[Any] = [float(v + lo) if float_labels else int(v + lo) for v in present]
+    return labels, lut[shifted]
+
+
 def factorize(groups: npt.ArrayLike) -> tuple[list[Any], npt.NDArray[np.intp]]:
     """Group labels (sorted, ``None`` last for missing) and each row's group index."""
     arr = np.asarray(groups)
     if arr.ndim != 1:
         raise ValueError("groups must be one-dimensional")
+    if arr.dtype.kind in "iu" and arr.size:
+        return _factorize_small_ints(arr.astype(np.int64))
     if arr.dtype.kind in "fc":
         miss = np.isnan(arr)
+        if arr.size and not miss.all():
+            vals = arr[~miss]
+            lo, hi = float(vals.min()), float(vals.max())
+            if hi - lo <= _LUT_RANGE and bool(np.all(vals == np.rint(vals))):
+                labels_i, inv_i = _factorize_small_ints(
+                    np.where(miss, lo, arr).astype(np.int64), float_labels=True
+                )
+                if miss.any():
+                    inv_i[miss] = len(labels_i)
+                    labels_i.append(None)
+                return labels_i, inv_i
         labels_arr, inv = np.unique(arr[~miss], return_inverse=True)
         labels: list[Any] = [x.item() for x in labels_arr]
         inverse = np.full(arr.shape[0], len(labels), dtype=np.intp)
@@ -291,6 +325,13 @@ class BreakdownTable:
         return pd.concat([b.to_frame() for b in self.breakdowns], ignore_index=True)
 
 
+def _apply(statistic: Statistic, values: FloatArray) -> Number:
+    out = statistic(values)
+    if isinstance(out, Undefined):
+        return out
+    return defined(float(out), "statistic not computable")
+
+
 def _reason(status: CellStatus, min_n: int) -> str | None:
     if status == "below_minimum":
         return f"fewer than {min_n} answers"
@@ -315,8 +356,7 @@ def _build(
     k = len(labels)
     counts, means, var = grouped_moments(x, inverse, k)
     status, total_hidden = suppress_cells(counts.tolist(), min_n=min_n)
-    valid = ~np.isnan(x)
-    n_tot = int(valid.sum())
+    n_tot = int(counts.sum())
     cells = []
     for g in range(k):
         st = status[g]
@@ -328,30 +368,21 @@ def _build(
         if statistic is not None and order is not None and bounds is not None:
             vals = x[order[bounds[g] : bounds[g + 1]]]
             vals = vals[~np.isnan(vals)]
-            value = (
-                defined(float(statistic(vals)), "statistic not computable")
-                if vals.size
-                else Undefined("no valid answers")
-            )
+            value = _apply(statistic, vals) if vals.size else Undefined("no valid answers")
         cells.append(BreakdownCell(labels[g], int(counts[g]), est, value, st, None))
     if total_hidden:
         reason = f"fewer than {min_n} answers" if n_tot < min_n else "complementary suppression"
         total_status: CellStatus = "below_minimum" if n_tot < min_n else "complementary"
         total = BreakdownCell(None, None, None, None, total_status, reason, is_total=True)
     else:
-        xv = x[valid]
-        mean = float(xv.mean()) if n_tot else float("nan")
-        v = float(((xv - mean) ** 2).sum() / (n_tot - 1)) if n_tot > 1 else float("nan")
+        n_all, mean, v = pool_moments(counts, means, var)
         tval: Number | None = None
         if statistic is not None:
-            tval = (
-                defined(float(statistic(xv)), "statistic not computable")
-                if n_tot
-                else Undefined("no valid answers")
-            )
-        est = estimate_from_moments(n_tot, mean, v, confidence)
+            xv = x[~np.isnan(x)]
+            tval = _apply(statistic, xv) if n_all else Undefined("no valid answers")
+        est = estimate_from_moments(n_all, mean, v, confidence)
         total = BreakdownCell(
-            None, n_tot, est, tval, "shown" if n_tot else "empty", None, is_total=True
+            None, n_all, est, tval, "shown" if n_all else "empty", None, is_total=True
         )
     return Breakdown(code, by, tuple(cells), total, min_n, confidence)
 

@@ -120,10 +120,10 @@ def customer_value_score(
     _check_range(block, codes)
     complete = ~np.isnan(block).any(axis=1)
     answered_some = (~np.isnan(block)).any(axis=1)
-    used = block[complete]
-    per_resp = used.mean(axis=1)
+    used = np.ascontiguousarray(block[complete].T)  # one row per part, contiguous
+    per_resp = used.mean(axis=0)
     score = mean_estimate(per_resp, confidence=confidence)
-    parts = {c: mean_estimate(used[:, j], confidence=confidence) for j, c in enumerate(codes)}
+    parts = {c: mean_estimate(used[j], confidence=confidence) for j, c in enumerate(codes)}
     return CvsResult(
         n=int(complete.sum()),
         n_excluded=int((answered_some & ~complete).sum()),

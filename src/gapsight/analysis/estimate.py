@@ -43,6 +43,7 @@ __all__ = [
     "estimate_from_moments",
     "grouped_moments",
     "mean_estimate",
+    "pool_moments",
     "t_critical",
 ]
 
@@ -155,16 +156,43 @@ def grouped_moments(
     by ``np.unique(..., return_inverse=True)``. Groups with no values get mean ``NaN``,
     groups with one value variance ``NaN``; :func:`estimate_from_moments` turns those
     into :class:`~gapsight.analysis.result.Undefined`.
+
+    Sums are taken of deviations from the overall mean ``c`` (shifted data), so
+    ``Σ(x − m_g)² = Σ(x − c)² − n_g (m_g − c)²`` stays accurate for large means while
+    needing only three ``np.bincount`` passes and no per-row gather.
     """
-    x = np.asarray(values, dtype=np.float64)
+    x = np.ascontiguousarray(values, dtype=np.float64)  # a matrix column is strided
     ok = ~np.isnan(x)
-    g = inverse[ok]
-    xv = x[ok]
-    counts = np.bincount(g, minlength=n_groups).astype(np.int64)
-    sums = np.bincount(g, weights=xv, minlength=n_groups)
+    n_ok = int(np.count_nonzero(ok))
+    xz = np.where(ok, x, 0.0)
+    c = float(xz.sum() / n_ok) if n_ok else 0.0
+    d = np.where(ok, xz - c, 0.0)
+    counts_f = np.bincount(inverse, weights=ok, minlength=n_groups)
+    s1 = np.bincount(inverse, weights=d, minlength=n_groups)
+    s2 = np.bincount(inverse, weights=d * d, minlength=n_groups)
+    counts = np.rint(counts_f).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-        dev = xv - means[g]
-        ss = np.bincount(g, weights=dev * dev, minlength=n_groups)
-        var = np.where(counts > 1, ss / np.maximum(counts - 1, 1), np.nan)
+        safe = np.maximum(counts_f, 1.0)
+        means = np.where(counts > 0, c + s1 / safe, np.nan)
+        ss = np.maximum(s2 - s1 * s1 / safe, 0.0)
+        var = np.where(counts > 1, ss / np.maximum(counts_f - 1.0, 1.0), np.nan)
     return counts, means, var
+
+
+def pool_moments(
+    counts: npt.NDArray[np.int64], means: FloatArray, variances: FloatArray
+) -> tuple[int, float, float]:
+    """Combine group moments into the total n, mean and sample variance.
+
+    ``SS = Σ (n_g − 1) s_g² + Σ n_g (m_g − m)²`` (the ANOVA decomposition), so a total
+    row needs no second pass over the data.
+    """
+    ok = counts > 0
+    n = int(counts[ok].sum())
+    if n == 0:
+        return 0, float("nan"), float("nan")
+    cf = counts[ok].astype(np.float64)
+    m = float((cf * means[ok]).sum() / n)
+    within = np.where(counts[ok] > 1, (cf - 1.0) * np.nan_to_num(variances[ok]), 0.0)
+    ss = float(within.sum() + (cf * (means[ok] - m) ** 2).sum())
+    return n, m, (ss / (n - 1) if n > 1 else float("nan"))

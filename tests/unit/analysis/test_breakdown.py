@@ -169,3 +169,16 @@ def test_property_hidden_mean_not_derivable(sizes: list[int], min_n: int, seed: 
     pd_testing = pytest.importorskip("pandas.testing")
     pd_testing.assert_frame_equal(shown1, shown2, check_exact=False, rtol=1e-9)
     assert x2[g == g[a]].mean() != pytest.approx(x[g == g[a]].mean())
+
+
+def test_statistic_may_return_undefined_and_nps_per_group() -> None:
+    from gapsight.analysis.nps import net_promoter_score
+    from gapsight.analysis.result import Undefined
+
+    g = np.array(["a"] * 6 + ["b"] * 6)
+    x = np.array([10, 9, 9, 3, 7, 8, 10, 10, 10, 1, 2, 3], dtype=float)
+    b = breakdown(x, g, statistic=lambda v: net_promoter_score(v).score)
+    assert b.cell("a").value == pytest.approx(100 * (3 - 1) / 6)  # 3 promoters, 1 detractor
+    assert b.total.value == pytest.approx(100 * (6 - 4) / 12)
+    und = breakdown(x, g, statistic=lambda v: Undefined("not computable here"))
+    assert isinstance(und.cell("a").value, Undefined)
