@@ -110,3 +110,30 @@ def test_degenerate() -> None:
     assert none.n_previous == 0 and isinstance(none.difference, Undefined)
     with pytest.raises(ValueError, match="count"):
         proportion_change(5, 4, 1, 2)
+
+
+def test_item_changes_welch_and_paired_per_item() -> None:
+    from gapsight.analysis.change import item_changes
+    from gapsight.analysis.matrix import ResponseMatrix
+
+    rng = np.random.default_rng(12)
+    prev = ResponseMatrix.from_columns(
+        {"grade_service": rng.integers(1, 11, 50), "grade_quality": rng.integers(1, 11, 50)}
+    )
+    cur = ResponseMatrix.from_columns(
+        {"grade_service": rng.integers(3, 11, 60), "grade_quality": rng.integers(1, 11, 60)}
+    )
+    res = item_changes(prev, cur, scales={"grade_service": (1, 10)})
+    ref = stats.ttest_ind(
+        cur.column("grade_service"), prev.column("grade_service"), equal_var=False
+    )
+    assert res.changes["grade_service"].t == pytest.approx(ref.statistic)
+    assert isinstance(res.changes["grade_quality"].pomp, Undefined)
+    assert list(res.to_frame()["code"]) == ["grade_service", "grade_quality"]
+    keys_prev, keys_cur = np.arange(50), np.arange(10, 70)
+    paired = item_changes(prev, cur, previous_keys=keys_prev, current_keys=keys_cur)
+    ref_p = stats.ttest_rel(cur.column("grade_quality")[:40], prev.column("grade_quality")[10:])
+    assert paired.changes["grade_quality"].method == "paired"
+    assert paired.changes["grade_quality"].t == pytest.approx(ref_p.statistic)
+    with pytest.raises(ValueError, match="both waves"):
+        item_changes(prev, cur, previous_keys=keys_prev)

@@ -46,6 +46,7 @@ Example::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -54,6 +55,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from gapsight.analysis.estimate import check_confidence
+from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.result import (
     Number,
     Undefined,
@@ -68,9 +70,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ItemChanges",
     "MeanChange",
     "ProportionChange",
     "WelchArrays",
+    "item_changes",
     "mean_change",
     "paired_mean_change",
     "proportion_change",
@@ -451,3 +455,61 @@ def proportion_change(
         confidence=conf,
         relative=_relative(diff, q1, relative),
     )
+
+
+@dataclass(frozen=True)
+class ItemChanges:
+    """Mean change per item between two waves (see :func:`item_changes`)."""
+
+    changes: dict[str, MeanChange]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item."""
+        import pandas as pd
+
+        frames = [c.to_frame().assign(code=code) for code, c in self.changes.items()]
+        if not frames:
+            return pd.DataFrame()
+        out = pd.concat(frames, ignore_index=True)
+        return out[["code", *[c for c in out.columns if c != "code"]]]
+
+
+def item_changes(
+    previous: ResponseMatrix,
+    current: ResponseMatrix,
+    codes: Sequence[str] | None = None,
+    *,
+    scales: Mapping[str, tuple[float, float]] | None = None,
+    previous_keys: npt.ArrayLike | None = None,
+    current_keys: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+    relative: bool = False,
+) -> ItemChanges:
+    """Wave-over-wave change of every item's mean.
+
+    Independent waves by default (Welch). When respondent keys are given for both
+    waves, each item gets a paired test on the respondents present in both
+    (:func:`paired_mean_change`). ``codes`` defaults to the items in both waves;
+    ``scales`` maps codes to ``(min, max)`` for the POMP change.
+    """
+    use = list(codes) if codes is not None else [c for c in previous.codes if current.has(c)]
+    paired = previous_keys is not None and current_keys is not None
+    if (previous_keys is None) != (current_keys is None):
+        raise ValueError("give respondent keys for both waves, or for neither")
+    rng = scales or {}
+    out: dict[str, MeanChange] = {}
+    for c in use:
+        a, b = previous.column(c), current.column(c)
+        if paired:
+            out[c] = paired_mean_change(
+                a,
+                b,
+                previous_keys,  # type: ignore[arg-type]
+                current_keys,  # type: ignore[arg-type]
+                scale=rng.get(c),
+                confidence=confidence,
+                relative=relative,
+            )
+        else:
+            out[c] = mean_change(a, b, scale=rng.get(c), confidence=confidence, relative=relative)
+    return ItemChanges(out)
