@@ -163,6 +163,19 @@ def read_raw(
             ),
         )
 
+    if texts and _open_quote(path):
+        raise ImportRejected(
+            source,
+            [
+                ImportProblem(
+                    None,
+                    None,
+                    None,
+                    "a complete, well-formed CSV file (a quoted value is never closed: "
+                    "the file is truncated or a quote is missing)",
+                )
+            ],
+        )
     table: pa.Table | None = None
     try:
         table = _read(path, *options(False, True), progress)
@@ -202,6 +215,16 @@ def read_raw(
         size = path.stat().st_size
         progress(size, size)
     return RawData(source, headers, columns, rows, problems=problems), plan
+
+
+def _open_quote(path: Path) -> bool:
+    """Whether the file has an odd number of ``"`` (an unterminated quoted value,
+    which Arrow would silently close at the end of the file)."""
+    count = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_BLOCK):
+            count += chunk.count(b'"')
+    return count % 2 == 1
 
 
 def _read(
