@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.moments import ColumnMoments, row_blocks
@@ -134,41 +135,35 @@ def describe(
     """
     use = tuple(matrix.codes if codes is None else codes)
     cols = [matrix.index(c) for c in use]
-    k = len(cols)
-    acc = ColumnMoments(k)
-    for rows in row_blocks(matrix.n):
-        acc.add(matrix.values[rows][:, cols])
-    n = acc.n
-    mean, sd = acc.mean(), acc.sd()
-
-    # distribution: integer codes per column, one bincount per block over all columns
-    bounds = []
-    for j, code in enumerate(use):
-        if scales is not None and code in scales:
-            lo, hi = scales[code]
-            bounds.append((int(lo), int(hi)))
-        elif n[j] and np.isfinite(acc.min[j]):
-            bounds.append((int(np.floor(acc.min[j])), int(np.ceil(acc.max[j]))))
-        else:
-            bounds.append((0, -1))
-    lo_arr = np.array([b[0] for b in bounds], dtype=np.float64)
-    width = np.array([b[1] - b[0] + 1 for b in bounds], dtype=np.int64)
-    tab = (width > 0) & (width <= MAX_DISTINCT)
-    offsets = np.concatenate([[0], np.cumsum(np.where(tab, width, 0))])
-    counts = np.zeros(int(offsets[-1]), dtype=np.int64)
-    non_integer = np.zeros(k, dtype=np.int64)
-    outside = np.zeros(k, dtype=np.int64)
+    k = len(use)
+    acc = ColumnMoments(k, extremes=True)
+    tally = [_Tally() for _ in range(k)]
+    whole_n = np.zeros(k, dtype=np.int64)
     for rows in row_blocks(matrix.n):
         block = matrix.values[rows][:, cols]
-        rel = block - lo_arr
         valid = ~np.isnan(block)
-        whole = valid & (rel == np.floor(rel))
-        non_integer += (valid & ~whole).sum(axis=0)
-        inside = whole & (rel >= 0) & (rel < width) & tab
-        outside += (whole & ~inside).sum(axis=0)
-        key = rel + offsets[:-1]
-        counts += np.bincount(key[inside].astype(np.int64), minlength=counts.size)
+        acc.add(block, valid)
+        if not block.shape[0]:
+            continue
+        # distribution: whole numbers, one bincount per block over all columns
+        rounded = np.rint(block)
+        whole = rounded == block
+        whole_n += whole.sum(axis=0)
+        lo = np.floor(np.fmin.reduce(block, axis=0))
+        hi = np.floor(np.fmax.reduce(block, axis=0))
+        width = np.where(np.isnan(lo), 0, hi - lo + 1).astype(np.int64)
+        width = np.where(width <= MAX_DISTINCT, width, 0)
+        offsets = np.concatenate([[0], np.cumsum(width)])
+        use_col = (width > 0) & np.array([t.alive for t in tally])
+        key = rounded - np.where(np.isnan(lo), 0.0, lo) + offsets[:-1]
+        counts = np.bincount(key[whole & use_col].astype(np.int64), minlength=int(offsets[-1]))
+        for c in np.flatnonzero(use_col):
+            tally[c].merge(int(lo[c]), counts[offsets[c] : offsets[c + 1]])
+        for c in np.flatnonzero((width == 0) & ~np.isnan(lo)):
+            tally[c].alive = False
 
+    n = acc.n
+    mean, sd = acc.mean(), acc.sd()
     dk = (
         matrix.dont_know[:, cols].sum(axis=0)
         if matrix.dont_know is not None
@@ -177,11 +172,10 @@ def describe(
     items = []
     for j, code in enumerate(use):
         nj = int(n[j])
+        all_whole = bool(whole_n[j] == n[j])
         empty = Undefined("no valid answers")
-        dist: dict[int, int] | None = None
-        if tab[j] and non_integer[j] == 0:
-            seg = counts[offsets[j] : offsets[j + 1]]
-            dist = {bounds[j][0] + i: int(c) for i, c in enumerate(seg)}
+        bounds = scales.get(code) if scales is not None else None
+        dist, outside = tally[j].distribution(bounds, all_whole)
         items.append(
             ItemDescriptives(
                 code=code,
@@ -191,9 +185,49 @@ def describe(
                 min=float(acc.min[j]) if nj else empty,
                 max=float(acc.max[j]) if nj else empty,
                 distribution=dist,
-                out_of_range=int(outside[j]) if scales is not None and code in scales else 0,
+                out_of_range=outside,
                 dont_know=int(dk[j]),
                 missing=matrix.n - nj,
             )
         )
     return Descriptives(items=tuple(items), respondents=matrix.n)
+
+
+class _Tally:
+    """Counts per whole value of one column, merged block by block."""
+
+    def __init__(self) -> None:
+        self.alive = True
+        self.lo = 0
+        self.counts: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+
+    def merge(self, lo: int, counts: npt.NDArray[np.int64]) -> None:
+        if not self.alive:
+            return
+        if not self.counts.size:
+            self.lo, self.counts = lo, counts.copy()
+            return
+        new_lo = min(self.lo, lo)
+        new_hi = max(self.lo + self.counts.size, lo + counts.size)
+        if new_hi - new_lo > MAX_DISTINCT:
+            self.alive = False
+            return
+        out = np.zeros(new_hi - new_lo, dtype=np.int64)
+        out[self.lo - new_lo : self.lo - new_lo + self.counts.size] += self.counts
+        out[lo - new_lo : lo - new_lo + counts.size] += counts
+        self.lo, self.counts = new_lo, out
+
+    def distribution(
+        self, bounds: tuple[int, int] | None, all_whole: bool
+    ) -> tuple[dict[int, int] | None, int]:
+        """``({value: count}, answers outside bounds)``; None if not a discrete scale."""
+        observed = {self.lo + i: int(c) for i, c in enumerate(self.counts) if c}
+        if bounds is None:
+            if not self.alive or not all_whole:
+                return None, 0
+            return {v: observed.get(v, 0) for v in range(self.lo, self.lo + self.counts.size)}, 0
+        lo, hi = int(bounds[0]), int(bounds[1])
+        outside = sum(c for v, c in observed.items() if not lo <= v <= hi)
+        if not self.alive or not all_whole or hi - lo + 1 > MAX_DISTINCT:
+            return None, outside
+        return {v: observed.get(v, 0) for v in range(lo, hi + 1)}, outside

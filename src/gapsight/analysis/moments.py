@@ -3,13 +3,15 @@
 Every statistic in this package reduces to counts, sums and cross-products of columns.
 These accumulators read the response matrix in blocks of rows, so a wave of a million
 respondents is processed without copying the whole matrix, and each block is a small,
-contiguous array on which NumPy's vectorised reductions are fast.
+contiguous array on which NumPy's vectorised reductions (and BLAS for cross-products)
+are fast. One pass can serve several scales at once (:class:`ScaleCovariances`).
 
 Numerical method: sums are accumulated on *shifted* data ``z = x − c`` with ``c`` the
 column mean of the first block, then ``var = (Σz² − (Σz)²/n)/(n − 1)``. Because ``c``
 is close to the mean the subtraction does not cancel catastrophically (Chan, Golub &
-LeVeque 1983, "Algorithms for computing the sample variance"). A column whose minimum
-equals its maximum has variance exactly ``0``.
+LeVeque 1983, "Algorithms for computing the sample variance"). A variance below
+``1e-10 · max(1, mean²)`` is rounding noise of a constant column and is set to exactly
+``0`` (survey answers are whole numbers; a real variance is never that small).
 
 Example::
 
@@ -23,7 +25,9 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -33,18 +37,44 @@ from gapsight.analysis.matrix import FloatMatrix
 __all__ = [
     "BLOCK_ROWS",
     "ColumnMoments",
-    "CrossProducts",
+    "Covariance",
     "FloatVector",
     "IntVector",
+    "ScaleCovariances",
+    "first_means",
     "row_blocks",
+    "shifted",
+    "single_threaded_blas",
 ]
 
 FloatVector = npt.NDArray[np.float64]
 IntVector = npt.NDArray[np.int64]
+BoolMatrix = npt.NDArray[np.bool_]
 
-BLOCK_ROWS = 32_768
-"""Rows per block: ~32k rows × 60 items × 8 bytes ≈ 16 MB, comfortably in cache-friendly
-territory and small against the matrix itself."""
+BLOCK_ROWS = 16_384
+"""Rows per block: ~16k rows × 60 items × 8 bytes ≈ 8 MB per temporary."""
+
+_ZERO_VAR = 1e-10
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Run BLAS on one thread inside the block loops.
+
+    The cross-products here are small (a block of rows × ≤ 44 items); OpenBLAS splitting
+    them over threads only adds synchronisation, and on a busy machine its spinning
+    threads made a pass several times slower. Uses ``threadpoolctl`` when installed;
+    otherwise a no-op.
+    """
+    try:
+        from threadpoolctl import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
+            threadpool_limits,
+        )
+    except ImportError:  # pragma: no cover - optional
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def row_blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[slice]:
@@ -53,123 +83,197 @@ def row_blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[slice]:
         yield slice(start, min(start + size, n))
 
 
-def _first_means(block: FloatMatrix, valid: npt.NDArray[np.bool_]) -> FloatVector:
+def first_means(block: FloatMatrix, valid: BoolMatrix) -> FloatVector:
+    """Column means of the valid values of ``block`` (0 where a column has none)."""
     cnt = valid.sum(axis=0)
     tot = np.where(valid, block, 0.0).sum(axis=0)
-    return np.where(cnt > 0, tot / np.maximum(cnt, 1), 0.0)
+    return np.asarray(np.where(cnt > 0, tot / np.maximum(cnt, 1), 0.0))
+
+
+def shifted(block: FloatMatrix, shift: FloatVector) -> FloatMatrix:
+    """``block − shift`` with missing values set to 0 (a new array)."""
+    z = np.subtract(block, shift)
+    np.nan_to_num(z, copy=False, nan=0.0)
+    return z
+
+
+def _clean_variance(var: FloatVector, mean: FloatVector, n: IntVector) -> FloatVector:
+    var = np.where(n >= 2, np.maximum(var, 0.0), np.nan)
+    tiny = var <= _ZERO_VAR * np.maximum(1.0, mean * mean)
+    return np.asarray(np.where(tiny, 0.0, var))
 
 
 class ColumnMoments:
-    """Running n, mean, variance (n − 1), min and max of ``k`` columns, ignoring NaN."""
+    """Running n, mean, variance (n − 1) and optionally min/max of ``k`` columns.
 
-    def __init__(self, k: int) -> None:
+    ``NaN`` is missing. Pass ``extremes=True`` to track min and max (costs two extra
+    passes per block).
+    """
+
+    def __init__(self, k: int, *, extremes: bool = False) -> None:
         self.k = k
+        self.extremes = extremes
         self.n: IntVector = np.zeros(k, dtype=np.int64)
-        self._shift: FloatVector | None = None
+        self.shift: FloatVector | None = None
         self._s1: FloatVector = np.zeros(k)
         self._s2: FloatVector = np.zeros(k)
         self.min: FloatVector = np.full(k, np.nan)
         self.max: FloatVector = np.full(k, np.nan)
 
-    def add(self, block: FloatMatrix) -> None:
-        """Accumulate a ``(rows, k)`` block (NaN = missing). The block may be modified."""
-        valid = ~np.isnan(block)
-        if self._shift is None:
-            self._shift = _first_means(block, valid)
-        z = np.subtract(block, self._shift)
-        np.copyto(z, 0.0, where=~valid)
-        self.n += valid.sum(axis=0)
-        self._s1 += z.sum(axis=0)
-        self._s2 += np.einsum("ij,ij->j", z, z)
-        if block.shape[0]:
+    def add(self, block: FloatMatrix, valid: BoolMatrix | None = None) -> None:
+        """Accumulate a ``(rows, k)`` block; ``valid`` = ``~isnan(block)`` if known."""
+        if valid is None:
+            valid = ~np.isnan(block)
+        if self.shift is None:
+            self.shift = first_means(block, valid)
+        z = shifted(block, self.shift)
+        self.add_shifted(z, valid)
+        if self.extremes and block.shape[0]:
             self.min = np.fmin(self.min, np.fmin.reduce(block, axis=0))
             self.max = np.fmax(self.max, np.fmax.reduce(block, axis=0))
 
+    def add_shifted(self, z: FloatMatrix, valid: BoolMatrix) -> None:
+        """Accumulate already shifted, zero-filled values (``shift`` must be set)."""
+        self.n += valid.sum(axis=0)
+        self._s1 += z.sum(axis=0)
+        self._s2 += np.einsum("ij,ij->j", z, z)
+
+    def subset(self, columns: Sequence[int] | range) -> ColumnMoments:
+        """The accumulated statistics of some columns, as a new accumulator."""
+        idx = np.asarray(list(columns), dtype=np.intp)
+        out = ColumnMoments(idx.size, extremes=self.extremes)
+        out.n = self.n[idx].copy()
+        out.shift = None if self.shift is None else self.shift[idx].copy()
+        out._s1, out._s2 = self._s1[idx].copy(), self._s2[idx].copy()
+        out.min, out.max = self.min[idx].copy(), self.max[idx].copy()
+        return out
+
     def mean(self) -> FloatVector:
         """Column means; NaN where a column has no values."""
-        shift = self._shift if self._shift is not None else np.zeros(self.k)
+        shift = self.shift if self.shift is not None else np.zeros(self.k)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return shift + self._s1 / self.n
+            return np.asarray(shift + self._s1 / self.n)
 
     def variance(self) -> FloatVector:
-        """Sample variances (denominator n − 1); NaN where n < 2; exactly 0 if constant."""
+        """Sample variances (denominator n − 1); NaN where n < 2."""
         with np.errstate(invalid="ignore", divide="ignore"):
             var = (self._s2 - self._s1 * self._s1 / self.n) / (self.n - 1)
-        var = np.where(self.n >= 2, np.maximum(var, 0.0), np.nan)
-        return np.where((self.n >= 2) & (self.min == self.max), 0.0, var)
+        out = _clean_variance(var, self.mean(), self.n)
+        if self.extremes:
+            out = np.where((self.n >= 2) & (self.min == self.max), 0.0, out)
+        return out
 
     def sd(self) -> FloatVector:
         """Sample standard deviations (n − 1)."""
-        return np.sqrt(self.variance())
+        return np.asarray(np.sqrt(self.variance()))
 
 
-class CrossProducts:
-    """Running covariance matrix of ``k`` columns, listwise or pairwise.
+@dataclass(frozen=True)
+class Covariance:
+    """Covariance summary of one scale.
 
-    - ``listwise``: only rows where all ``k`` columns are present count (SPSS/PSPP
-      RELIABILITY); :attr:`n` is the number of complete rows.
-    - ``pairwise``: entry ``(i, j)`` uses the rows where both ``i`` and ``j`` are present
-      (R ``cov(use = "pairwise")``); :attr:`n_pairs` holds those counts.
+    Attributes:
+        cov: ``k × k`` covariance matrix (n − 1); NaN where fewer than 2 cases.
+        mean: item means on the cases used (listwise) or each item's valid answers.
+        n_pairs: cases behind each entry (constant ``n`` under listwise deletion).
+        n: listwise: complete cases; pairwise: the smallest off-diagonal pair count.
+        n_contributing: rows that entered at least one off-diagonal entry.
+        rows: all rows read.
     """
 
-    def __init__(self, k: int, *, pairwise: bool = False) -> None:
-        self.k = k
+    cov: FloatMatrix
+    mean: FloatVector
+    n_pairs: npt.NDArray[np.int64]
+    n: int
+    n_contributing: int
+    rows: int
+
+
+class ScaleCovariances:
+    """Covariance matrices of several scales (column subsets) in one pass.
+
+    ``scales`` are lists of positions into the block's columns. ``pairwise=False``
+    (listwise): each scale uses the rows complete on *its own* items (SPSS/PSPP
+    RELIABILITY per scale). ``pairwise=True``: entry ``(i, j)`` uses the rows where both
+    are present (R ``cov(use = "pairwise")``).
+    """
+
+    def __init__(self, scales: Sequence[Sequence[int]], *, pairwise: bool = False) -> None:
+        self.scales = [np.asarray(s, dtype=np.intp) for s in scales]
         self.pairwise = pairwise
-        self._shift: FloatVector | None = None
-        self.n_rows = 0
-        self.n = 0
-        self.n_pairs: npt.NDArray[np.int64] = np.zeros((k, k), dtype=np.int64)
-        self._s: FloatMatrix = np.zeros((k, k))  # Σ z_i z_j
-        self._s1: FloatMatrix = np.zeros((k, k))  # Σ z_i over rows where j present
-        self._s2: FloatMatrix = np.zeros((k, k))  # Σ z_i² over rows where j present
-        self.min: FloatVector = np.full(k, np.nan)
-        self.max: FloatVector = np.full(k, np.nan)
+        self.shift: FloatVector | None = None
+        self.rows = 0
+        m = len(self.scales)
+        self._n = np.zeros(m, dtype=np.int64)
+        self._contrib = np.zeros(m, dtype=np.int64)
+        self._acc: list[dict[str, FloatMatrix]] = []
+        for s in self.scales:
+            k = s.size
+            self._acc.append(
+                {"s": np.zeros((k, k)), "s1": np.zeros((k, k)), "s2": np.zeros((k, k)),
+                 "np": np.zeros((k, k))}
+            )  # fmt: skip
 
     def add(self, block: FloatMatrix) -> None:
-        """Accumulate a ``(rows, k)`` block. The block may be modified."""
-        self.n_rows += block.shape[0]
+        """Accumulate a block holding (at least) every scale's columns."""
+        self.rows += block.shape[0]
         valid = ~np.isnan(block)
-        if not self.pairwise:
-            keep = valid.all(axis=1)
-            if not keep.all():
-                block = block[keep]
-                valid = valid[keep]
-        if self._shift is None and block.shape[0]:
-            self._shift = _first_means(block, valid)
-        if not block.shape[0] or self._shift is None:
-            return
-        z = np.subtract(block, self._shift)
-        np.copyto(z, 0.0, where=~valid)
-        self.min = np.fmin(self.min, np.fmin.reduce(block, axis=0))
-        self.max = np.fmax(self.max, np.fmax.reduce(block, axis=0))
-        self._s += z.T @ z
+        if self.shift is None:
+            self.shift = first_means(block, valid)
+        z = shifted(block, self.shift)
         if self.pairwise:
-            m = valid.astype(np.float64)
-            self.n_pairs += (m.T @ m).astype(np.int64)
-            self._s1 += z.T @ m
-            self._s2 += (z * z).T @ m
-        else:
-            self.n += block.shape[0]
-            self.n_pairs += block.shape[0]
-            self._s1 += z.sum(axis=0)[:, None]
-            self._s2 += np.einsum("ij,ij->j", z, z)[:, None]
+            vf = valid.astype(np.float64)
+            zz = z * z
+            for i, cols in enumerate(self.scales):
+                a = self._acc[i]
+                zs, vs = z[:, cols], vf[:, cols]
+                a["np"] += vs.T @ vs
+                a["s"] += zs.T @ zs
+                a["s1"] += zs.T @ vs
+                a["s2"] += zz[:, cols].T @ vs
+                self._contrib[i] += int((vs.sum(axis=1) >= 2).sum())
+            return
+        for i, cols in enumerate(self.scales):
+            a = self._acc[i]
+            complete: BoolMatrix = np.asarray(valid[:, cols].all(axis=1))
+            cnt = int(complete.sum())
+            if not cnt:
+                continue
+            zs = z[:, cols]
+            if cnt != block.shape[0]:
+                zs *= complete.reshape(-1, 1)  # zero rows contribute nothing to the sums
+            self._n[i] += cnt
+            a["s"] += zs.T @ zs
+            a["s1"] += zs.sum(axis=0)[:, None]
+            a["s2"] += np.einsum("ij,ij->j", zs, zs)[:, None]
 
-    def covariance(self) -> FloatMatrix:
-        """The ``k × k`` covariance matrix (n − 1); NaN where fewer than 2 cases."""
-        n = self.n_pairs.astype(np.float64)
+    def result(self, i: int) -> Covariance:
+        """The covariance summary of scale ``i``."""
+        cols = self.scales[i]
+        k = cols.size
+        a = self._acc[i]
+        shift = self.shift[cols] if self.shift is not None else np.zeros(k)
+        n = a["np"] if self.pairwise else np.full((k, k), float(self._n[i]))
         with np.errstate(invalid="ignore", divide="ignore"):
             # Σ(x_i − x̄_i|j)(x_j − x̄_j|i) = Σ z_i z_j − (Σ z_i|j)(Σ z_j|i)/n_ij
-            cov = (self._s - self._s1 * self._s1.T / n) / (n - 1)
-            var_ij = (self._s2 - self._s1 * self._s1 / n) / (n - 1)
+            cov = (a["s"] - a["s1"] * a["s1"].T / n) / (n - 1)
+            var = np.diag((a["s2"] - a["s1"] * a["s1"] / n) / (n - 1))
+            mean = shift + np.diag(a["s1"]) / np.diag(n)
         cov = np.where(n >= 2, cov, np.nan)
-        diag = np.where(np.diag(n) >= 2, np.maximum(np.diag(var_ij), 0.0), np.nan)
-        constant = self.min == self.max
-        diag = np.where(constant & ~np.isnan(diag), 0.0, diag)
-        np.fill_diagonal(cov, diag)
-        return np.asarray(cov)
-
-    def item_means(self) -> FloatVector:
-        """Column means on the rows used (listwise) or on each column's valid values."""
-        shift = self._shift if self._shift is not None else np.zeros(self.k)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(shift + np.diag(self._s1) / np.diag(self.n_pairs))
+        nd = np.diag(n).astype(np.int64)
+        np.fill_diagonal(cov, _clean_variance(var, mean, nd))
+        n_pairs: npt.NDArray[np.int64] = np.asarray(n, dtype=np.int64)
+        if self.pairwise:
+            off = n_pairs[~np.eye(k, dtype=bool)]
+            n_used = int(off.min()) if off.size else int(nd.min(initial=0))
+            contrib = int(self._contrib[i])
+        else:
+            n_used = contrib = int(self._n[i])
+        return Covariance(
+            cov=np.asarray(cov),
+            mean=np.asarray(mean),
+            n_pairs=n_pairs,
+            n=n_used,
+            n_contributing=contrib,
+            rows=self.rows,
+        )

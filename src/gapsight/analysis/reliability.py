@@ -50,7 +50,12 @@ import numpy as np
 from scipy import stats
 
 from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
-from gapsight.analysis.moments import CrossProducts, row_blocks
+from gapsight.analysis.moments import (
+    Covariance,
+    ScaleCovariances,
+    row_blocks,
+    single_threaded_blas,
+)
 from gapsight.analysis.result import (
     AnalysisWarning,
     Number,
@@ -290,31 +295,38 @@ def cronbach_alpha(
         missing: ``listwise`` (default) or ``pairwise``.
         confidence: level of the Feldt interval.
     """
+    conf = _check(missing, confidence)
+    use = tuple(codes)
+    name = scale if scale is not None else "+".join(use)
+    cols = _columns(matrix, use)
+    acc = ScaleCovariances([range(len(cols))], pairwise=missing == "pairwise")
+    with single_threaded_blas():
+        for rows in row_blocks(matrix.n):
+            acc.add(matrix.values[rows][:, cols])
+    return _reliability(name, use, acc.result(0), missing, conf)
+
+
+def _check(missing: str, confidence: float) -> float:
     if missing not in get_args(MissingRule):
         raise ValueError(f"unknown missing-data rule {missing!r}; use 'listwise' or 'pairwise'")
-    conf = check_confidence(confidence)
-    use = tuple(codes)
+    return check_confidence(confidence)
+
+
+def _columns(matrix: ResponseMatrix, use: Sequence[str]) -> list[int]:
     if len(set(use)) != len(use):
-        raise ValueError(f"duplicate items in scale: {use}")
-    name = scale if scale is not None else "+".join(use)
-    cols = [matrix.index(c) for c in use]
+        raise ValueError(f"duplicate items in scale: {tuple(use)}")
+    return [matrix.index(c) for c in use]
+
+
+def _reliability(
+    name: str, use: tuple[str, ...], summary: Covariance, missing: MissingRule, conf: float
+) -> Reliability:
+    """Alpha and item statistics of one scale from its covariance summary."""
     k = len(use)
     pairwise = missing == "pairwise"
-    acc = CrossProducts(k, pairwise=pairwise)
-    contributing = 0
-    for rows in row_blocks(matrix.n):
-        block = matrix.values[rows][:, cols]
-        if pairwise:
-            contributing += int(((~np.isnan(block)).sum(axis=1) >= 2).sum())
-        acc.add(block)
     where = "complete cases" if not pairwise else "available answers"
-    if pairwise:
-        off = acc.n_pairs[~np.eye(k, dtype=bool)]
-        n = int(off.min()) if off.size else 0
-        n_excluded = matrix.n - contributing
-    else:
-        n = acc.n
-        n_excluded = matrix.n - acc.n
+    n = summary.n
+    n_excluded = summary.rows - summary.n_contributing
 
     def undefined_all(reason: str) -> Reliability:
         u = Undefined(reason)
@@ -328,11 +340,9 @@ def cronbach_alpha(
         return undefined_all("a scale needs at least 2 items")
     if n < 2:
         return undefined_all(f"fewer than 2 cases ({where}: {n})")
-    cov = acc.covariance()
+    cov = summary.cov
     var = np.diag(cov)
-    means = [
-        float(m) if math.isfinite(m) else Undefined("no valid answers") for m in acc.item_means()
-    ]
+    means = [float(m) if math.isfinite(m) else Undefined("no valid answers") for m in summary.mean]
     zero = var <= 0.0
     warnings: list[AnalysisWarning] = []
 
@@ -438,29 +448,30 @@ def servqual_reliability(
         >>> [s.scale for s in servqual_reliability(m, lay, full_scales=False).scales]
         ['expectation.t', 'perception.t']
     """
-    out = []
+    conf = _check(missing, confidence)
+    scales: list[tuple[str, tuple[str, ...]]] = []
     for part, getter in (
         ("expectation", layout.expectation_codes),
         ("perception", layout.perception_codes),
     ):
-        for d in layout.dimensions:
-            out.append(
-                cronbach_alpha(
-                    matrix,
-                    getter(d),
-                    scale=f"{part}.{d}",
-                    missing=missing,
-                    confidence=confidence,
-                )
-            )
+        scales += [(f"{part}.{d}", getter(d)) for d in layout.dimensions]
     if full_scales:
-        for part, getter in (
-            ("expectation", layout.expectation_codes),
-            ("perception", layout.perception_codes),
-        ):
-            out.append(
-                cronbach_alpha(
-                    matrix, getter(None), scale=part, missing=missing, confidence=confidence
-                )
-            )
-    return ReliabilityTable(tuple(out))
+        scales += [
+            ("expectation", layout.expectation_codes()),
+            ("perception", layout.perception_codes()),
+        ]
+    union = list(dict.fromkeys(c for _, codes in scales for c in codes))
+    cols = _columns(matrix, union)
+    pos = {c: i for i, c in enumerate(union)}
+    acc = ScaleCovariances(
+        [[pos[c] for c in codes] for _, codes in scales], pairwise=missing == "pairwise"
+    )
+    with single_threaded_blas():
+        for rows in row_blocks(matrix.n):
+            acc.add(matrix.values[rows][:, cols])
+    return ReliabilityTable(
+        tuple(
+            _reliability(name, codes, acc.result(i), missing, conf)
+            for i, (name, codes) in enumerate(scales)
+        )
+    )

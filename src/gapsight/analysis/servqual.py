@@ -59,7 +59,14 @@ import numpy as np
 
 from gapsight.analysis.adjust import AdjustMethod, adjust_pvalues, check_method
 from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
-from gapsight.analysis.moments import ColumnMoments, FloatVector, row_blocks
+from gapsight.analysis.moments import (
+    ColumnMoments,
+    FloatVector,
+    first_means,
+    row_blocks,
+    shifted,
+    single_threaded_blas,
+)
 from gapsight.analysis.result import (
     AnalysisWarning,
     Number,
@@ -755,7 +762,7 @@ def _all_or_undefined(values: Sequence[Number], names: Sequence[str], what: str)
 
 @dataclass
 class _Scan:
-    """Sufficient statistics of one pass over E/P columns."""
+    """Sufficient statistics of one pass over the E/P columns."""
 
     e: ColumnMoments
     p: ColumnMoments
@@ -765,39 +772,66 @@ class _Scan:
     dim_gap: FloatMatrix  # (n, dims): respondent-level dimension gaps
 
 
+def _dimension_means(
+    z: FloatMatrix, vf: FloatMatrix, shift: FloatVector, groups: FloatMatrix, need: FloatVector
+) -> FloatMatrix:
+    """Per-row means over each group of columns with at least ``need`` valid values.
+
+    ``z`` holds the shifted, zero-filled values and ``vf`` the validity as 0/1, so the
+    group counts and sums are two matrix products: ``vf·G`` and ``z·G + vf·(G∘shift)``.
+    """
+    cnt = vf @ groups
+    tot = z @ groups + vf @ (groups * shift[:, None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(cnt >= need, tot / cnt, np.nan))
+
+
 def _scan(matrix: ResponseMatrix, layout: ServqualLayout, min_share: float, with_e: bool) -> _Scan:
     dims = layout.dimensions
-    k = len(layout.pairs)
+    k, nd = len(layout.pairs), len(dims)
     pcols = [matrix.index(p.perception) for p in layout.pairs]
     ecols = [matrix.index(p.expectation) for p in layout.pairs] if with_e else []
     cols = ecols + pcols
-    groups = [[i for i, p in enumerate(layout.pairs) if p.dimension == d] for d in dims]
-    needs = [_min_count(len(g), min_share) for g in groups]
-    e_acc, p_acc, d_acc = ColumnMoments(k), ColumnMoments(k), ColumnMoments(k)
-    de_acc, dp_acc = ColumnMoments(len(dims)), ColumnMoments(len(dims))
-    dim_gap = np.full((matrix.n, len(dims)), np.nan)
-    for rows in row_blocks(matrix.n):
-        block = matrix.values[rows][:, cols]
-        pb = block[:, -k:]
-        dp = np.column_stack(
-            [_row_means(pb[:, g], nd) for g, nd in zip(groups, needs, strict=True)]
-        )
-        if with_e:
-            eb = block[:, :k]
-            db = pb - eb
-            de = np.column_stack(
-                [_row_means(eb[:, g], nd) for g, nd in zip(groups, needs, strict=True)]
-            )
-            dg = np.column_stack(
-                [_row_means(db[:, g], nd) for g, nd in zip(groups, needs, strict=True)]
-            )
-            dim_gap[rows] = dg
-            e_acc.add(eb.copy())
-            d_acc.add(db)
-            de_acc.add(de)
-        p_acc.add(pb.copy())
-        dp_acc.add(dp)
-    return _Scan(e_acc, p_acc, d_acc, de_acc, dp_acc, dim_gap)
+    groups = np.zeros((k, nd))
+    for j, pr in enumerate(layout.pairs):
+        groups[j, dims.index(pr.dimension)] = 1.0
+    need = np.array([_min_count(int(c), min_share) for c in groups.sum(axis=0)], dtype=float)
+    parts = 2 if with_e else 1
+    big = np.asarray(
+        np.kron(np.eye(parts), groups), dtype=np.float64
+    )  # E items → E dims, P items → P dims
+    big_need = np.tile(need, parts)
+    items = ColumnMoments(len(cols))
+    dim_means = ColumnMoments(parts * nd)
+    d_acc = ColumnMoments(k)
+    dim_gap = np.full((matrix.n, nd), np.nan)
+    with single_threaded_blas():
+        for rows in row_blocks(matrix.n):
+            block = matrix.values[rows][:, cols]
+            valid = ~np.isnan(block)
+            if items.shift is None:
+                items.shift = first_means(block, valid)
+            z = shifted(block, items.shift)
+            items.add_shifted(z, valid)
+            vf = valid.astype(np.float64)
+            dim_means.add(_dimension_means(z, vf, items.shift, big, big_need))
+            if with_e:
+                d = block[:, k:] - block[:, :k]
+                dv = ~np.isnan(d)
+                if d_acc.shift is None:
+                    d_acc.shift = first_means(d, dv)
+                dz = shifted(d, d_acc.shift)
+                d_acc.add_shifted(dz, dv)
+                dim_gap[rows] = _dimension_means(
+                    dz, dv.astype(np.float64), d_acc.shift, groups, need
+                )
+    if with_e:
+        e, p = items.subset(range(k)), items.subset(range(k, 2 * k))
+        de, dp = dim_means.subset(range(nd)), dim_means.subset(range(nd, 2 * nd))
+    else:
+        e, p = ColumnMoments(k), items
+        de, dp = ColumnMoments(nd), dim_means
+    return _Scan(e, p, d_acc, de, dp, dim_gap)
 
 
 def _item_means(acc: ColumnMoments, what: str, rounding: bool) -> list[Number]:
