@@ -174,7 +174,7 @@ _CVS = {
     # code: (mean on 0-10, weight of perceived quality, noise SD)
     "cvs_satisfaction": (7.0, 1.5, 0.7),
     "cvs_loyalty": (7.3, 1.2, 0.9),
-    "cvs_recommend": (7.6, 1.6, 0.9),
+    "cvs_recommend": (7.65, 1.6, 0.9),
 }
 
 _MTO: Mapping[str, tuple[float, str]] = {
@@ -600,6 +600,8 @@ def _population(rng: np.random.Generator) -> _Population:
             "business_unit": emp_unit,
         }
     )
+    # drawn last, so adding it left every other attribute as it was
+    customers["disposition"] = rng.standard_normal(n_cust)
     return _Population(customers=customers, employees=employees)
 
 
@@ -656,7 +658,10 @@ def _customer_wave(
     )
     e_shift = np.array([_SEGMENT_SHIFT[s][1] for s in seg], dtype=np.float64)
 
-    answers = _answers(rng, instrument, n, _E_MEAN, p_means, p_shift, e_shift, 0.0, 1.0)
+    disposition = respondents["disposition"].to_numpy(dtype=np.float64)
+    answers = _answers(
+        rng, instrument, n, _E_MEAN, p_means, p_shift, e_shift, 0.0, 1.0, disposition
+    )
     anonymous = rng.random(n) < 0.12
     keys: list[str | None] = [
         None if anon else str(k)
@@ -777,10 +782,11 @@ def _answers(
     e_shift: FloatArray,
     grade_lift: float,
     spread: float,
+    disposition: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
     """Answers to every numeric item of a customer-style instrument (see module doc)."""
     f_e = _factors(rng, n)
-    f_p = _factors(rng, n)
+    f_p = _factors(rng, n, disposition)
     # Perceived quality per dimension in standard units of the 2024 customer
     # perceptions: the part of the perception the dimension's items share.
     delta = np.array([(p_means - _P_MEAN_2024)[d == _PAIR_DIMENSION].mean() for d in range(5)])
@@ -853,9 +859,15 @@ def _enabled_items(instrument: Instrument) -> list[Item]:
     return list(instrument.items(modules=dict(instrument.modules)))
 
 
-def _factors(rng: np.random.Generator, n: int) -> FloatArray:
-    """``(n, 5)`` standard normal dimension factors sharing a general (halo) factor."""
+def _factors(rng: np.random.Generator, n: int, disposition: FloatArray | None = None) -> FloatArray:
+    """``(n, 5)`` standard normal dimension factors sharing a general (halo) factor.
+
+    ``disposition`` (standard normal per respondent) is a lasting part of the general
+    factor: the same customer answering two waves is consistently mild or critical.
+    """
     general = rng.standard_normal((n, 1))
+    if disposition is not None:
+        general = math.sqrt(0.6) * disposition[:, None] + math.sqrt(0.4) * general
     unique = rng.standard_normal((n, 5))
     return math.sqrt(_HALO) * general + math.sqrt(1 - _HALO) * unique
 

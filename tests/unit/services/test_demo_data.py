@@ -219,6 +219,19 @@ def test_contacts_are_fictional_and_respondents_come_from_the_sample(
     assert demo.wave("medewerkers-2025").instrument.always_anonymous
 
 
+def test_some_customers_answer_both_waves_consistently(demo: DemoOrganisation) -> None:
+    first, second = demo.wave("klant-2024").table, demo.wave("klant-2025").table
+    rows_a = {k: i for i, k in enumerate(first.respondent_keys or []) if k}
+    rows_b = {k: i for i, k in enumerate(second.respondent_keys or []) if k}
+    both = sorted(rows_a.keys() & rows_b.keys())
+    assert len(both) >= 40
+    perceptions = [f"p{i:02d}" for i in range(1, 23)]
+    a = row_mean(first.matrix.columns(perceptions)[[rows_a[k] for k in both]])
+    b = row_mean(second.matrix.columns(perceptions)[[rows_b[k] for k in both]])
+    ok = ~np.isnan(a) & ~np.isnan(b)
+    assert stats.pearsonr(a[ok], b[ok]).statistic > 0.3
+
+
 def test_characteristics_include_a_segment_small_enough_to_suppress(
     demo: DemoOrganisation,
 ) -> None:
