@@ -20,7 +20,6 @@ import typer
 from gapsight.cli import common
 
 if TYPE_CHECKING:
-    import pandas as pd
     from rich.console import Console
 
     from gapsight.analysis.matrix import ResponseMatrix
@@ -56,32 +55,43 @@ class AdjustChoice(StrEnum):
     none = "none"
 
 
-READERS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".sav": "sav"}
+def read_table(
+    path: Path,
+    instrument: Instrument,
+    dont_know_code: float | None,
+    mapping_file: Path | None,
+    by: Sequence[str] = (),
+) -> ResponseMatrix:
+    """The validated response matrix of a CSV, Excel, SPSS or Parquet file, read with
+    :func:`gapsight.io.read_responses` (the same checks as an import: every problem is
+    listed, nothing is analysed from a file with errors). Columns that are no item of
+    the instrument are ignored unless a mapping file says otherwise; the columns named
+    in ``by`` are read as (string) characteristics when the mapping does not declare
+    them."""
+    from dataclasses import replace
 
-
-def read_frame(path: Path) -> pd.DataFrame:
-    """A wide DataFrame from a CSV (``,`` or ``;``), Excel or SPSS file.
-
-    ``UserError`` for a file that does not exist or has another extension.
-    """
-    import pandas as pd
+    from gapsight.analysis.matrix import ResponseMatrix
+    from gapsight.io import Characteristic, ImportMapping, read_mapping, read_responses
 
     if not path.is_file():
         raise common.UserError(f"no such file: {path}")
-    kind = READERS.get(path.suffix.lower())
-    if kind is None:
-        raise common.UserError(f"cannot read {path.name}: expected a .csv, .xlsx or .sav file")
-    if kind == "csv":
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            head = fh.readline()
-        sep = ";" if head.count(";") > head.count(",") else ","
-        return pd.read_csv(path, sep=sep, encoding="utf-8-sig")
-    if kind == "xlsx":
-        return pd.read_excel(path)
-    import pyreadstat
-
-    frame, _meta = pyreadstat.read_sav(str(path))
-    return frame
+    if mapping_file is not None:
+        mapping = read_mapping(mapping_file)
+    else:
+        mapping = ImportMapping(unknown_columns="ignore")
+    if dont_know_code is not None:
+        mapping = replace(mapping, dont_know=(*mapping.dont_know, float(dont_know_code)))
+    undeclared = {b: Characteristic(column=b) for b in by if b not in mapping.characteristics}
+    if undeclared:
+        mapping = replace(mapping, characteristics={**mapping.characteristics, **undeclared})
+    table = read_responses(path, instrument, mapping=mapping)
+    m = table.matrix
+    if table.characteristics.empty:
+        return m
+    chars = {str(c): table.characteristics[c].to_numpy() for c in table.characteristics.columns}
+    return ResponseMatrix(
+        codes=m.codes, values=m.values, dont_know=m.dont_know, characteristics=chars
+    )
 
 
 def _load_study(
@@ -120,7 +130,12 @@ def analyze(
         "(--instrument servqual22 --instrument kto). Not needed with --study.",
     ),
     input_file: Path | None = typer.Option(
-        None, "--input", help="Responses file: .csv, .xlsx or .sav, columns named by item code."
+        None,
+        "--input",
+        help="Responses file: .csv, .xlsx, .sav or .parquet, columns named by item code.",
+    ),
+    mapping_file: Path | None = typer.Option(
+        None, "--mapping", help="Import mapping (YAML) for files whose columns differ."
     ),
     study: int | None = typer.Option(
         None, "--study", help="Analyse a stored wave (study id) instead of a file."
@@ -146,6 +161,12 @@ def analyze(
     confidence: float | None = typer.Option(
         None, "--confidence", help="Confidence level of every interval (default 0.95)."
     ),
+    by: list[str] = typer.Option(
+        [],
+        "--by",
+        help="Break every item down by this characteristic (repeatable); groups below "
+        "the minimum size are suppressed.",
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="Write the output to this file instead of the terminal."
     ),
@@ -158,7 +179,7 @@ def analyze(
     Example: gapsight analyze --instrument servqual22 --input wave.csv --dont-know-code 8
     """
     from gapsight.analyst.analysis import analyze_matrix
-    from gapsight.analyst.functions import prepare
+    from gapsight.analyst.inputs import resolve_instrument
     from gapsight.analyst.options import AnalysisOptions
     from gapsight.services.analysis_document import build_document, dumps
 
@@ -177,8 +198,8 @@ def analyze(
         if not instrument:
             raise common.UserError("--instrument is required with --input (e.g. servqual22)")
         options = AnalysisOptions(**values)
-        frame = read_frame(input_file)
-        ins, matrix = prepare(frame, list(instrument), dont_know_code=dont_know_code)
+        ins = resolve_instrument(list(instrument))
+        matrix = read_table(input_file, ins, dont_know_code, mapping_file, by)
         source = input_file.name
     elif study is not None:
         matrix, ins, defaults, source = _load_study(study, data_dir, database_url)
@@ -195,7 +216,8 @@ def analyze(
     else:
         raise common.UserError("give --input FILE (with --instrument) or --study ID")
     with common.err_console.status("Analysing …"):
-        document = build_document(analyze_matrix(matrix, ins, options), source=source)
+        result = analyze_matrix(matrix, ins, options, by=_check_by(matrix, by))
+        document = build_document(result, source=source)
     if output_format is Format.json:
         text = dumps(document) + "\n"
         if out is None:
@@ -212,6 +234,16 @@ def analyze(
         return
     with out.open("w", encoding="utf-8") as fh:
         render(document, Console(file=fh, width=120, no_color=True))
+
+
+def _check_by(matrix: ResponseMatrix, by: Sequence[str]) -> list[str]:
+    missing = [b for b in by if b not in matrix.characteristics]
+    if missing:
+        have = ", ".join(matrix.characteristics) or "none"
+        raise common.UserError(
+            f"no characteristic {', '.join(missing)} in the data (available: {have})"
+        )
+    return list(by)
 
 
 # ----------------------------------------------------------------------- rendering
@@ -340,10 +372,61 @@ def render(document: dict[str, Any], console: Console) -> None:
                 _share(g["share_sufficient"]), _share(g["share_insufficient"]),
             )  # fmt: skip
         console.print(t)
+    for drv in document.get("drivers", []):
+        t = Table(
+            title=f"Key drivers of {drv['outcome']} (n = {drv['n']:,}, "
+            f"R² = {_num(drv['r_squared'], 3)})"
+        )
+        for col in ("driver", "r", "CI of r", "LMG", "share of R²", "rank"):
+            t.add_column(col, justify="left" if col == "driver" else "right")
+        for d in drv["drivers"]:
+            ci = (
+                "–" if d["r_ci_low"] is None else f"[{_num(d['r_ci_low'])}, {_num(d['r_ci_high'])}]"
+            )
+            t.add_row(
+                d["name"], _num(d["r"]), ci, _num(d["lmg"], 3), _share(d["lmg_share"]),
+                str(d["rank"]),
+            )  # fmt: skip
+        console.print(t)
+    for by, rows in document.get("breakdowns", {}).items():
+        _render_breakdown(by, rows, console, Table)
     for section, reason in document["reasons"].items():
         console.print(f"[dim]{section}: not computed — {reason}[/]", highlight=False)
     for w in document["warnings"]:
         console.print(f"[yellow]warning:[/] {w['message']}", highlight=False)
+
+
+BREAKDOWN_SCORES = ("cvs", "nps")
+"""Besides the SERVQUAL gaps, the scores a breakdown table shows per group."""
+
+
+def _render_breakdown(by: str, rows: list[dict[str, Any]], console: Console, table: Any) -> None:
+    """Groups as rows; the respondent-level gaps, CVS and NPS as columns."""
+    shown = [r for r in rows if r["code"].startswith("gap.") or r["code"] in BREAKDOWN_SCORES]
+    if not shown:
+        shown = rows[:6]
+    t = table(title=f"Breakdown by {by} (suppressed: –; minimum group size applies)")
+    t.add_column(by)
+    t.add_column("n", justify="right")
+    for r in shown:
+        t.add_column(r["code"], justify="right")
+
+    def value(cell: dict[str, Any]) -> Any:
+        return cell.get("value", cell.get("mean"))
+
+    groups = [c["group"] for c in shown[0]["groups"]] + ["total"]
+    for i, group in enumerate(groups):
+        cells = [r["total"] if group == "total" else r["groups"][i] for r in shown]
+        n = cells[0]["n"]
+        t.add_row(
+            "(missing)" if group is None else str(group),
+            _num(n),
+            *[
+                _num(value(c), 1 if r["code"] == "nps" else 2)
+                for r, c in zip(shown, cells, strict=True)
+            ],
+        )
+    console.print(t)
 
 
 def _share(value: float | None) -> str:

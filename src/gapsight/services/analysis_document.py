@@ -32,8 +32,10 @@ import numpy as np
 from gapsight.analysis.result import Undefined
 
 if TYPE_CHECKING:
+    from gapsight.analysis.breakdown import BreakdownCell, BreakdownTable
     from gapsight.analysis.cvs import CvsResult
     from gapsight.analysis.descriptives import Descriptives
+    from gapsight.analysis.drivers import KeyDrivers
     from gapsight.analysis.estimate import MeanEstimate
     from gapsight.analysis.grades import GradesResult
     from gapsight.analysis.nps import NpsResult
@@ -356,6 +358,56 @@ def grades_section(grades: GradesResult) -> list[dict[str, Any]]:
     ]
 
 
+def drivers_section(drivers: KeyDrivers) -> dict[str, Any]:
+    """``drivers[]``: one key-driver analysis (outcome, R², Pearson r and LMG)."""
+    return {
+        **record(
+            outcome=drivers.outcome,
+            n=drivers.n,
+            n_excluded=drivers.n_excluded,
+            r_squared=drivers.r_squared,
+        ),
+        "drivers": [
+            record(
+                name=d.name,
+                r=d.r,
+                r_p=d.r_p,
+                r_ci_low=d.r_ci_low,
+                r_ci_high=d.r_ci_high,
+                lmg=d.lmg,
+                lmg_share=d.lmg_share,
+                rank=d.rank,
+            )
+            for d in drivers.drivers
+        ],
+    }
+
+
+def _cell(cell: BreakdownCell) -> dict[str, Any]:
+    est = cell.estimate
+    numbers: dict[str, Any] = {}
+    if est is not None:
+        numbers = {"mean": est.mean, "sd": est.sd, "ci_low": est.ci_low, "ci_high": est.ci_high}
+    if cell.value is not None:
+        numbers["value"] = cell.value
+    group = "total" if cell.is_total else cell.group
+    return record(
+        group=None if group is None else str(group),
+        n=cell.n,
+        **numbers,
+        status=cell.status,
+        suppressed_reason=cell.reason,
+    )
+
+
+def breakdowns_section(table: BreakdownTable) -> list[dict[str, Any]]:
+    """``breakdowns.<characteristic>[]``: per item or score, its groups and total."""
+    return [
+        {"code": b.code, "groups": [_cell(c) for c in b.cells], "total": _cell(b.total)}
+        for b in table.breakdowns
+    ]
+
+
 def build_document(analysis: Analysis, *, source: str | None = None) -> dict[str, Any]:
     """The whole document (see ``docs/analysis-json.md``) for ``analysis``.
 
@@ -387,6 +439,8 @@ def build_document(analysis: Analysis, *, source: str | None = None) -> dict[str
         "cvs": None if analysis.cvs is None else cvs_section(analysis.cvs),
         "nps": None if analysis.nps is None else nps_section(analysis.nps),
         "grades": None if analysis.grades is None else grades_section(analysis.grades),
+        "drivers": [drivers_section(d) for d in analysis.drivers],
+        "breakdowns": {by: breakdowns_section(t) for by, t in analysis.breakdowns.items()},
         "warnings": [
             record(code=w.code, message=w.message, subject=w.subject) for w in analysis.warnings
         ],
