@@ -7,8 +7,9 @@ plus the total. Respondents whose characteristic is missing form their own group
 
 **Anonymity rule** (``analysis.md``): every displayed number must rest on at least
 ``min_n`` answers (default 5, configurable 3–10). A group with ``0 < n < min_n`` is
-*suppressed*: no n, no mean, only the reason. A group with ``n = 0`` (nobody in it
-answered the item) is shown as empty: it discloses nobody.
+*suppressed*: no n, no mean, only the reason (the same reason for every suppressed
+cell, so the reader cannot tell the small cell from its complement). A group with
+``n = 0`` (nobody in it answered the item) is shown as empty: it discloses nobody.
 
 **Complementary suppression**: the total is shown, so a single suppressed cell could be
 recovered by subtraction (``n_h = N − Σ visible n``, ``mean_h = (N·mean − Σ n·mean) /
@@ -52,8 +53,10 @@ Example::
     >>> g = np.array(["a"] * 10 + ["b"] * 3 + ["c"] * 7)
     >>> x = np.arange(20, dtype=float)
     >>> b = breakdown(x, g, min_n=5)
-    >>> [(c.group, c.n, c.reason) for c in b.cells]
-    [('a', 10, None), ('b', None, 'fewer than 5 answers'), ('c', None, 'complementary suppression')]
+    >>> [(c.group, c.n, c.suppressed) for c in b.cells]
+    [('a', 10, False), ('b', None, True), ('c', None, True)]
+    >>> b.cells[1].reason == b.cells[2].reason
+    True
     >>> b.total.n
     20
 """
@@ -92,6 +95,7 @@ __all__ = [
     "factorize",
     "safe_difference",
     "suppress_cells",
+    "suppression_reason",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -233,7 +237,11 @@ class BreakdownCell:
         estimate: mean, SD, SE, CI; ``None`` when suppressed.
         value: the caller's statistic, if one was given (``None`` otherwise or when
             suppressed).
-        status: ``shown``, ``empty``, ``below_minimum`` or ``complementary``.
+        status: ``shown``, ``empty``, ``below_minimum`` or ``complementary`` — for
+            auditing only: **never display it**. Telling the reader which hidden cell is
+            the small one narrows its n (e.g. hidden total 6 with minimum 5 would give
+            1 + 5), so the public ``reason`` is the same for both kinds and
+            :meth:`row` / ``to_frame()`` leave ``status`` out.
         reason: why the cell is suppressed (``None`` when shown).
     """
 
@@ -265,7 +273,7 @@ class BreakdownCell:
         if self.value is not None:
             out["value"] = frame_value(self.value)
             nums.append(self.value)
-        out.update(status=self.status, suppressed=self.suppressed, reason=self.reason)
+        out.update(suppressed=self.suppressed, reason=self.reason)
         out["note"] = note_of(nums)
         return out
 
@@ -332,11 +340,14 @@ def _apply(statistic: Statistic, values: FloatArray) -> Number:
     return defined(float(out), "statistic not computable")
 
 
+def suppression_reason(min_n: int) -> str:
+    """The reason printed for every suppressed cell, small or complementary alike."""
+    return f"suppressed to protect anonymity (groups need at least {min_n} answers)"
+
+
 def _reason(status: CellStatus, min_n: int) -> str | None:
-    if status == "below_minimum":
-        return f"fewer than {min_n} answers"
-    if status == "complementary":
-        return "complementary suppression"
+    if status in ("below_minimum", "complementary"):
+        return suppression_reason(min_n)
     return None
 
 
@@ -371,7 +382,7 @@ def _build(
             value = _apply(statistic, vals) if vals.size else Undefined("no valid answers")
         cells.append(BreakdownCell(labels[g], int(counts[g]), est, value, st, None))
     if total_hidden:
-        reason = f"fewer than {min_n} answers" if n_tot < min_n else "complementary suppression"
+        reason = suppression_reason(min_n)
         total_status: CellStatus = "below_minimum" if n_tot < min_n else "complementary"
         total = BreakdownCell(None, None, None, None, total_status, reason, is_total=True)
     else:

@@ -75,7 +75,9 @@ def test_suppressed_cells_have_reason_and_no_number() -> None:
         assert c.n is None and c.estimate is None and c.reason
     row = b.to_frame().set_index("group").loc["b"]
     assert row["n"] is None or np.isnan(row["n"])
-    assert row["reason"] == "fewer than 5 answers"
+    # the same public reason for the small cell and its complement, and no status column
+    assert len({c.reason for c in hidden}) == 1
+    assert "status" not in b.to_frame().columns
 
 
 def test_min_n_range_and_total_below_minimum() -> None:
@@ -94,21 +96,23 @@ def test_safe_difference() -> None:
     assert safe_difference(40, 35) and safe_difference(12, 12)
 
 
-def _feasible_values(k: int, total_hidden: int) -> set[int]:
-    """Every value one hidden cell can take, given k hidden cells of n ≥ 1 summing to
-    total_hidden (what a reader knows from the total and the visible cells), found by
-    enumerating the compositions of total_hidden into k positive parts."""
+def _feasible_values(k: int, total_hidden: int, upper: int, min_n: int) -> set[int]:
+    """Every value one hidden cell can take, from what a reader knows: k hidden cells
+    (labels do not say which is small), each n ≥ 1 and at most the smallest visible
+    cell (``upper``: complements are the smallest visible cells), at least one below
+    ``min_n``, summing to total_hidden (= total − Σ visible). Found by enumerating the
+    compositions of total_hidden into k positive parts."""
 
     def compositions(total: int, parts: int) -> list[tuple[int, ...]]:
         if parts == 1:
-            return [(total,)] if total >= 1 else []
+            return [(total,)] if 1 <= total <= upper else []
         return [
             (first, *rest)
-            for first in range(1, total - parts + 2)
+            for first in range(1, min(upper, total - parts + 1) + 1)
             for rest in compositions(total - first, parts - 1)
         ]
 
-    return {c[0] for c in compositions(total_hidden, k)}
+    return {c[0] for c in compositions(total_hidden, k) if min(c) < min_n}
 
 
 @settings(max_examples=150, deadline=None)
@@ -129,8 +133,10 @@ def test_property_no_cell_derivable_by_subtraction(sizes: list[int], min_n: int)
     if not hidden:
         return
     total_h = sum(sizes[i] for i in hidden)  # = total − Σ visible: known to the reader
-    # by symmetry every hidden cell has the same feasible set
-    assert len(_feasible_values(len(hidden), total_h)) >= 2
+    visible = [sizes[i] for i, s in enumerate(status) if s == "shown"]
+    upper = min(visible) if visible else total_h
+    # cells are exchangeable to the reader, so every hidden cell has this feasible set
+    assert len(_feasible_values(len(hidden), total_h, upper, min_n)) >= 2
 
 
 @settings(max_examples=60, deadline=None)
