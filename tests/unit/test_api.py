@@ -318,7 +318,7 @@ def test_breakdown_suppresses_small_groups() -> None:
     frame = wave()
     frame.loc[:2, "segment"] = "tiny"
     cell = gapsight.breakdown(frame, "segment", codes=["p01"])["p01"].cell("tiny")
-    assert cell.suppressed and cell.n is None and cell.reason == "fewer than 5 answers"
+    assert cell.suppressed and cell.n is None and cell.status == "below_minimum"
 
 
 def test_breakdown_unknown_characteristic() -> None:

@@ -17,8 +17,8 @@ Example::
     ...                       "cvs_loyalty": [7] * 9, "cvs_recommend": [9, 6, 10, 9, 3, 8, 9, 9, 2],
     ...                       "segment": ["a"] * 4 + ["b"] * 4 + ["c"]})
     >>> table = breakdown(frame, "segment", "cvs", min_group_size=3)
-    >>> [(c.group, c.n, c.reason) for c in table["cvs"].cells]
-    [('a', None, 'complementary suppression'), ('b', 4, None), ('c', None, 'fewer than 3 answers')]
+    >>> [(c.group, c.n, c.status) for c in table["cvs"].cells]
+    [('a', None, 'complementary'), ('b', 4, 'shown'), ('c', None, 'below_minimum')]
 """
 
 from __future__ import annotations
