@@ -16,7 +16,6 @@ used in every import and export. A file with problems prints each catalogue prob
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +32,19 @@ from gapsight.instruments.render import render
 __all__ = ["register"]
 
 
-class Format(StrEnum):
-    """Output formats of ``instruments show``."""
+FORMATS = ("table", "yaml", "json")
+"""Output formats of ``instruments show``."""
 
-    table = "table"
-    yaml = "yaml"
-    json = "json"
+LANGUAGES = ("nl", "en")
+"""Languages the built-in instruments ship in (a user's file may have others)."""
 
 
-class Lang(StrEnum):
-    """Languages the built-in instruments ship in."""
-
-    nl = "nl"
-    en = "en"
+def _choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    # Checked here rather than by a Typer enum so that a wrong value is one clear line
+    # with exit code 1, like every other user error of this command.
+    if value not in choices:
+        raise fail(f"{option} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def register(app: typer.Typer) -> None:
@@ -61,9 +60,10 @@ def register(app: typer.Typer) -> None:
 
 
 def list_instruments(
-    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the titles."),
+    lang: str = typer.Option("en", "--lang", help="Language of the titles: nl or en."),
 ) -> None:
     """List the built-in instruments: id, version, variant, title, items, languages."""
+    lang = _choice("--lang", lang, LANGUAGES)
     table = Table(title="Built-in instruments")
     for column in ("id", "version", "variant", "title", "items", "languages", "derived from"):
         table.add_column(
@@ -77,7 +77,7 @@ def list_instruments(
             ins.id,
             str(ins.version),
             ins.variant,
-            ins.text(ins.title, lang.value),
+            ins.text(ins.title, lang),
             str(len(ins.codes())),
             ", ".join(ins.languages),
             ins.derived_from or "",
@@ -92,20 +92,21 @@ def show(
     file: Path | None = typer.Option(
         None, "--file", help="Validate and show an instrument file (YAML or JSON) instead."
     ),
-    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language to show."),
+    lang: str = typer.Option("nl", "--lang", help="Language to show, e.g. nl or en."),
     org: str | None = typer.Option(None, "--org", help="Fills {org}, e.g. the client's name."),
     sector: str | None = typer.Option(None, "--sector", help="Fills {sector}, the industry."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, yaml or json."),
+    fmt: str = typer.Option("table", "--format", help="Output: table, yaml or json."),
 ) -> None:
     """Show an instrument's sections, items and answer scales as respondents read them."""
+    fmt = _choice("--format", fmt, FORMATS)
     ins = _load(instrument_id, file)
     try:
-        doc = render(ins, lang.value, org=org, sector=sector)
+        doc = render(ins, lang, org=org, sector=sector)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    if fmt is Format.json:
+    if fmt == "json":
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-    elif fmt is Format.yaml:
+    elif fmt == "yaml":
         typer.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100), nl=False)
     else:
         _print_table(doc)

@@ -149,3 +149,19 @@ def test_registered_on_the_real_app() -> None:
     result = runner.invoke(app, ["instruments", "show", "cvs", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["id"] == "cvs"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "cvs", "--format", "xml"], "--format must be one of table, yaml, json"),
+        (["show", "cvs", "--lang", "de"], "has no language 'de'; choose one of: nl, en"),
+        (["list", "--lang", "fr"], "--lang must be one of nl, en"),
+    ],
+)
+def test_wrong_option_values_are_one_line_errors(
+    app: typer.Typer, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["instruments", *args], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
