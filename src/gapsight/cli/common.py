@@ -49,7 +49,11 @@ def run_app(app: typer.Typer) -> None:
         app()
         return
     try:
-        app(standalone_mode=False)
+        # Without standalone mode Click *returns* the code of a `typer.Exit` instead of
+        # raising it, so pass it on: `raise fail(...)` must end with a non-zero status.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (UserError, ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
