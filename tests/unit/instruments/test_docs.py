@@ -50,3 +50,13 @@ def test_minimal_example_is_valid() -> None:
     match = re.search(r"### A minimal instrument\n\n```yaml\n(.*?)```", TEXT, re.S)
     assert match is not None
     assert parse_yaml(match.group(1)).codes() == ("grade_main", "again")
+
+
+def test_render_document_keys_are_documented() -> None:
+    from gapsight.instruments.render import render
+
+    doc = render(load_builtin("servqual22"), "en")
+    keys = set(doc) | set(doc["sections"][0]) | set(doc["sections"][0]["items"][0])
+    keys |= set(doc["dimensions"][0]) | set(doc["sections"][0]["items"][0]["answers"][0])
+    missing = sorted(k for k in keys if f"`{k}`" not in TEXT)
+    assert not missing, f"render keys missing from docs/instruments.md: {missing}"
