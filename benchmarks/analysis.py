@@ -230,7 +230,29 @@ def run_ours(wave: Wave, *, from_frame: bool) -> tuple[float, Sanity]:
         min_group_size=MIN_GROUP,
     )
     seconds = time.perf_counter() - t0
-    return seconds, gapsight.analysis_sanity(result)
+    return seconds, sanity_of(result)
+
+
+def sanity_of(result: Any) -> Sanity:
+    """The numbers the baseline also reports, read from our result objects."""
+    sq = result.servqual
+    item = sq.items[0]
+    drivers = {d.name: d for d in result.drivers[0].drivers}
+    return {
+        "gap_01": item.gap,
+        "t_01": item.test.t,
+        "d_z_01": item.test.d_z,
+        "p_holm_max": max(i.p_adjusted for i in sq.items),
+        "overall_gap": sq.by_item_means.overall.gap,
+        "respondent_overall_gap": sq.by_respondent.overall.gap,
+        "weighted_gap": sq.weighted.gap,
+        "alpha_p_all": result.reliability.scale("perception").alpha,
+        "alpha_e_reliability": result.reliability.scale("expectation.reliability").alpha,
+        "cvs": result.cvs.mean,
+        "nps": result.nps.score,
+        "driver_r_reliability": drivers["perception.reliability"].r,
+        "lmg_reliability": drivers["perception.reliability"].lmg,
+    }
 
 
 def run_baseline(wave: Wave) -> tuple[float, Sanity]:
