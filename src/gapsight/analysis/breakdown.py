@@ -215,7 +215,10 @@ def factorize(groups: npt.ArrayLike) -> tuple[list[Any], npt.NDArray[np.intp]]:
     if arr.dtype.kind == "O":
         import pandas as pd
 
-        codes, uniques = pd.factorize(arr, sort=True, use_na_sentinel=True)
+        try:
+            codes, uniques = pd.factorize(arr, sort=True, use_na_sentinel=True)
+        except TypeError:  # labels of mixed types cannot be sorted: keep first-seen order
+            codes, uniques = pd.factorize(arr, sort=False, use_na_sentinel=True)
         labels = list(uniques)
         inverse = codes.astype(np.intp)
         if (codes < 0).any():
