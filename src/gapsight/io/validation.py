@@ -339,9 +339,9 @@ class _Problems:
         return bool(self.items)
 
 
-def _display(data: Any, i: int) -> str:
+def _display(data: Any, i: int) -> str | None:
     value = data[i].as_py() if isinstance(data, pa.ChunkedArray | pa.Array) else data[i]
-    return _fmt(value)
+    return None if value is None else _fmt(value)
 
 
 def _fmt(value: Any) -> str:
