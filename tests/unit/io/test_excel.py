@@ -80,7 +80,8 @@ def test_named_sheet(mini: Instrument, tmp_path: Path) -> None:
     path = workbook(tmp_path / "a.xlsx", [["q1"], [3]], sheet="Antwoorden", first="Info")
     assert read_responses(path, mini, mapping=ImportMapping(sheet="Antwoorden")).n == 1
     assert problems_of(path, mini, mapping=ImportMapping(sheet="Data")) == [
-        "file: got 'Data'; expected a sheet named in the mapping; the workbook has: Info, Antwoorden"
+        "file: got 'Data'; expected a sheet named in the mapping; the workbook has: "
+        "Info, Antwoorden"
     ]
 
 

@@ -38,7 +38,7 @@ def test_detect_format() -> None:
     assert detect_format(Path("a.parquet")) == "parquet"
     assert detect_format(Path("a.dat"), "spss") == "sav"
     assert detect_format(Path("a.dat"), "Excel") == "xlsx"
-    with pytest.raises(ValueError, match="cannot tell the format of 'a.dat'"):
+    with pytest.raises(ValueError, match=r"cannot tell the format of 'a\.dat'"):
         detect_format(Path("a.dat"))
     with pytest.raises(ValueError, match="unknown format 'ods'"):
         detect_format(Path("a.csv"), "ods")
