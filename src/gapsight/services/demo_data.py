@@ -166,7 +166,7 @@ _KTO: Mapping[str, tuple[float, tuple[float, float, float, float, float]]] = {
     "grade_competence": (7.3, (0, 0.2, 0, 0.8, 0)),
     "grade_handling": (6.6, (0, 0.5, 0.5, 0, 0)),
     "grade_communication": (6.7, (0, 0.2, 0.5, 0, 0.3)),
-    "grade_expectations": (6.8, (0, 0.5, 0.2, 0, 0.3)),
+    "grade_expectations": (6.8, (0.2, 0.2, 0.3, 0, 0.3)),
     "grade_crm": (6.9, (0, 0.2, 0.2, 0, 0.6)),
 }
 
@@ -367,7 +367,9 @@ def default_instruments() -> DemoInstruments:
     """The built-in instruments, combined and derived as the demo organisation uses them.
 
     The customer questionnaire is SERVQUAL-22 (with its importance, control-question
-    and overall-grade modules switched on) followed by the CVS and KTO questions.
+    and overall-grade modules switched on) followed by the CVS questions and the KTO
+    grades, including the optional expectation-management and CRM grades (the KTO
+    detail statements stay off: SERVQUAL already asks them).
     """
     from gapsight.instruments import load_builtin
     from gapsight.instruments.combine import combine
@@ -379,7 +381,7 @@ def default_instruments() -> DemoInstruments:
         load_builtin("servqual22"),
         load_builtin("cvs"),
         load_builtin("kto"),
-        modules={"importance": True, "control": True, "grade": True},
+        modules={"importance": True, "control": True, "grade": True, "optional_grades": True},
     )
     return DemoInstruments(
         customer=customer,
