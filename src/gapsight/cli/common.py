@@ -41,32 +41,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def run_app(app: typer.Typer) -> None:
-    """Run ``app``; expected errors (ValueError, KeyError, FileNotFoundError, UserError)
-    become one-line messages. Set GAPSIGHT_DEBUG=1 to see tracebacks."""
+    """Run ``app``. Typer prints usage errors itself (exit code 2); errors a user can
+    fix (UserError, ValueError, KeyError, FileNotFoundError, PermissionError) become one
+    red line on stderr with exit code 1. Set GAPSIGHT_DEBUG=1 to see tracebacks."""
     import os
 
     if os.environ.get("GAPSIGHT_DEBUG"):
         app()
         return
     try:
-        # Without standalone mode Click *returns* the code of a `typer.Exit` instead of
-        # raising it, so pass it on: `raise fail(...)` must end with a non-zero status.
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        app()
     except (UserError, ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         err_console.print(f"[bold red]error:[/] {message}", highlight=False)
         sys.exit(1)
-    except Exception as exc:  # click usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            err_console.print("aborted")
-            sys.exit(1)
-        raise
