@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from gapsight.cli import demo as demo_cli
+from gapsight.cli.common import UserError
 from gapsight.config import Settings
 from gapsight.services import demo as demo_service
 from gapsight.services import users
@@ -199,3 +200,13 @@ def test_install_is_idempotent_and_resets_on_each_database(db_settings: Settings
             assert users.count_users(session) == 1
     finally:
         engine.dispose()
+
+
+def test_unreachable_database_is_a_clear_error_without_the_password(app: typer.Typer) -> None:
+    url = "postgresql+psycopg://demo:s3cret@127.0.0.1:1/none"
+    result = CliRunner().invoke(app, ["demo", "--database-url", url])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, UserError)
+    message = str(result.exception)
+    assert "cannot load the demo" in message and "127.0.0.1" in message
+    assert "s3cret" not in message

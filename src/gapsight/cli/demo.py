@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from alembic.util.exc import CommandError
 from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from gapsight.cli import common
 from gapsight.services.demo import DemoResult
@@ -36,8 +39,13 @@ def demo(
             "and loads it again. Continue?",
             abort=True,
         )
-    with common.console.status("Loading the demo organisation …"):
-        result = service.install(settings, reset=reset)
+    try:
+        with common.console.status("Loading the demo organisation …"):
+            result = service.install(settings, reset=reset)
+    except (SQLAlchemyError, CommandError) as exc:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise common.UserError(f"cannot load the demo into {where}: {first}") from None
     _report(result)
 
 
