@@ -77,8 +77,10 @@ def single_threaded_blas() -> Iterator[None]:
         yield
 
 
-def row_blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[slice]:
-    """Slices ``[0, size), [size, 2·size) …`` covering ``n`` rows."""
+def row_blocks(n: int, size: int | None = None) -> Iterator[slice]:
+    """Slices ``[0, size), [size, 2·size) …`` covering ``n`` rows (default
+    :data:`BLOCK_ROWS`, read at call time so tests can force many small blocks)."""
+    size = size or BLOCK_ROWS
     for start in range(0, n, size):
         yield slice(start, min(start + size, n))
 
