@@ -60,6 +60,16 @@ class Settings:
     smtp_starttls: bool = _help("Use STARTTLS with the SMTP server.", False)
     mail_from: str = _help("Sender address of outgoing mail.", "gapsight@localhost")
     default_language: str = _help("Language of pages and mail when none is chosen (nl|en).", "nl")
+    max_body_mb: int = _help(
+        "Largest request body the web server accepts, in MB (sample uploads included); "
+        "larger requests are refused with 413.",
+        20,
+    )
+    secure_cookies: bool = _help(
+        "Mark the session cookie Secure (send it over HTTPS only); set when gapsight is "
+        "served behind HTTPS.",
+        False,
+    )
 
     def __post_init__(self) -> None:
         if not self.database_url:

@@ -28,7 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from gapsight.domain.problems import FieldProblem, InvalidInput
 
 __all__ = [
     "ANONYMITY_MODES",
@@ -62,22 +63,12 @@ MAX_REMINDERS = 5
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-@dataclass(frozen=True)
-class StudyProblem:
-    """One broken rule: the ``field`` it concerns, a stable ``code`` and an English
-    ``message`` (user interfaces translate by ``code``)."""
-
-    field: str
-    code: str
-    message: str
+StudyProblem = FieldProblem
+"""A problem with a study setting (see :mod:`gapsight.domain.problems`)."""
 
 
-class InvalidStudy(ValueError):
+class InvalidStudy(InvalidInput):
     """The study settings break one or more rules; ``problems`` lists them all."""
-
-    def __init__(self, problems: Sequence[StudyProblem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(p.message for p in self.problems))
 
 
 def check_settings(

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gapsight.instruments.model import Instrument
@@ -20,7 +21,16 @@ from gapsight.instruments.registry import builtin_ids, load_builtin
 from gapsight.store import instrument_versions as repo
 from gapsight.store.models import InstrumentVersion
 
-__all__ = ["as_instrument", "get_version", "instrument", "parse_ref", "register", "resolve"]
+__all__ = [
+    "as_instrument",
+    "get_version",
+    "instrument",
+    "list_versions",
+    "parse_ref",
+    "register",
+    "resolve",
+    "store_adaptation",
+]
 
 
 def register(
@@ -100,3 +110,41 @@ def get_version(session: Session, version_id: int) -> InstrumentVersion:
     if row is None:
         raise KeyError(f"no instrument version with id {version_id}")
     return row
+
+
+def list_versions(session: Session, *, organisation_id: int | None) -> list[InstrumentVersion]:
+    """The versions an organisation owns (``None``: every organisation's), by id and
+    version. Built-in instruments are listed by :func:`gapsight.instruments.builtin_ids`;
+    they are stored only once a study uses them."""
+    stmt = select(InstrumentVersion).where(InstrumentVersion.organisation_id.is_not(None))
+    if organisation_id is not None:
+        stmt = stmt.where(InstrumentVersion.organisation_id == organisation_id)
+    stmt = stmt.order_by(InstrumentVersion.instrument_id, InstrumentVersion.version)
+    return list(session.scalars(stmt))
+
+
+def store_adaptation(
+    session: Session, adapted: Instrument, *, organisation_id: int
+) -> InstrumentVersion:
+    """Store an adapted instrument (from :func:`gapsight.instruments.adapt`) as a new
+    version owned by the organisation.
+
+    ``adapt`` numbers the result from its source (same id → next version, new id →
+    version 1); when the organisation already has that id and version with other
+    content, the adaptation gets the next free version number instead, so adapting
+    twice never overwrites an earlier adaptation.
+    """
+    taken = session.scalar(
+        select(func.max(InstrumentVersion.version)).where(
+            InstrumentVersion.organisation_id == organisation_id,
+            InstrumentVersion.instrument_id == adapted.id,
+        )
+    )
+    if taken is not None and taken >= adapted.version:
+        existing = repo.find(session, adapted.id, adapted.version, organisation_id=organisation_id)
+        if existing is not None and as_instrument(existing) == adapted:
+            return existing
+        data = adapted.model_dump(mode="json")
+        data["version"] = int(taken) + 1
+        adapted = Instrument.parse(data, source=f"adaptation of {adapted.derived_from}")
+    return register(session, adapted, organisation_id=organisation_id)

@@ -13,9 +13,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gapsight.domain.organisations import check_organisation
+from gapsight.domain.problems import InvalidInput
 from gapsight.store.models import Organisation
 
-__all__ = ["count_organisations", "create_organisation", "get_organisation", "list_organisations"]
+__all__ = [
+    "count_organisations",
+    "create_organisation",
+    "get_organisation",
+    "list_organisations",
+    "update_organisation",
+]
 
 
 def create_organisation(
@@ -30,6 +38,28 @@ def create_organisation(
         raise ValueError("organisation name must not be empty")
     org = Organisation(name=name.strip(), sector=sector, settings=dict(settings or {}))
     session.add(org)
+    session.flush()
+    return org
+
+
+def update_organisation(
+    session: Session,
+    organisation_id: int,
+    *,
+    name: str,
+    sector: str | None,
+    settings: dict[str, Any],
+) -> Organisation:
+    """Change an organisation's name, sector and settings (see
+    :mod:`gapsight.domain.organisations`). :class:`~gapsight.domain.problems.InvalidInput`
+    lists every broken rule; ``KeyError`` for an unknown organisation."""
+    org = get_organisation(session, organisation_id)
+    problems = check_organisation(name, settings)
+    if problems:
+        raise InvalidInput(problems)
+    org.name = name.strip()
+    org.sector = (sector or "").strip() or None
+    org.settings = {**dict(org.settings or {}), **settings}
     session.flush()
     return org
 

@@ -29,7 +29,9 @@ __all__ = [
     "count_users",
     "create_user",
     "find_user",
+    "get_user",
     "hash_password",
+    "list_users",
     "verify_password",
 ]
 
@@ -94,6 +96,11 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalars(stmt).one_or_none()
 
 
+def get_user(session: Session, user_id: int) -> User | None:
+    """The user with ``user_id``, or ``None`` (e.g. deleted since the session began)."""
+    return session.get(User, user_id)
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The user when ``password`` is right, else ``None`` (also for unknown e-mail)."""
     user = find_user(session, email)
@@ -102,6 +109,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
+
+
+def list_users(session: Session) -> list[User]:
+    """All users, by e-mail address."""
+    return list(session.scalars(select(User).order_by(User.email)))
 
 
 def count_users(session: Session, *, role: str | None = None) -> int:

@@ -1,8 +1,25 @@
 """The web application factory.
 
 ``create_app(settings)`` builds a FastAPI app from explicit settings (no globals), so
-tests and several workers can each build their own. This is the foundation of the web
-tier; the coordinator and respondent pages arrive with the web-application issue.
+tests and several workers can each build their own. What it assembles, from the
+outside in:
+
+1. :class:`~gapsight.web.security.SecurityHeaders` (CSP, nosniff, frame-ancestors);
+2. signed-cookie sessions (Starlette ``SessionMiddleware``) keyed with
+   :func:`~gapsight.web.secret.secret_key`;
+3. the request body limit (``settings.max_body_mb``; larger bodies → 413 page);
+4. the error pages (:mod:`gapsight.web.errors`);
+5. one router per area, registered from :data:`ROUTERS`; the HTML routers carry the
+   CSRF check (:func:`~gapsight.web.security.csrf_protect`) on every POST;
+6. static files (``/static``: the style sheet; the pages need no JavaScript).
+
+**Extension point**: an area is a module in ``gapsight.web.routes`` with a ``router``
+(an :class:`fastapi.APIRouter`); add its name to :data:`ROUTERS`. Respondent pages and
+the JSON API plug in the same way (an API router under ``/api/`` gets JSON errors
+instead of pages and should not use the CSRF dependency: it authenticates by token).
+
+The database is not migrated here: ``gapsight serve`` migrates before it starts, and
+tests use migrated databases.
 
 Example::
 
@@ -14,63 +31,72 @@ Example::
 
 from __future__ import annotations
 
-from html import escape
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from gapsight import __version__
 from gapsight.config import Settings
+from gapsight.store.database import make_engine
+from gapsight.web import errors
+from gapsight.web.secret import secret_key
+from gapsight.web.security import LoginThrottle, SecurityHeaders
+from gapsight.web.templating import TEMPLATES
 
-__all__ = ["create_app"]
+__all__ = ["ROUTERS", "SESSION_COOKIE", "SESSION_MAX_AGE", "create_app"]
 
-_PAGE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gapsight</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;
-color:#1a1a1a;line-height:1.5}}code{{background:#f2f2f2;padding:0 .25rem}}</style></head>
-<body><h1>gapsight</h1>
-<p>{intro}</p>
-<ul>{items}</ul>
-<p><small>gapsight {version} · {db}</small></p></body></html>"""
+ROUTERS = ("home", "auth", "organisations", "users", "instruments", "studies", "fieldwork")
+"""Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
+SESSION_COOKIE = "gapsight_session"
+SESSION_MAX_AGE = 8 * 60 * 60
+"""A working day: after that a coordinator logs in again."""
+STATIC = TEMPLATES.with_name("static")
 
 
 def create_app(settings: Settings) -> FastAPI:
     """A FastAPI application serving ``settings``' database."""
-    app = FastAPI(title="gapsight", version=__version__, docs_url="/api/docs")
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="gapsight",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+        max_body_size=settings.max_body_mb * 1024 * 1024,
+    )
     app.state.settings = settings
+    app.state.engine = engine
+    app.state.login_throttle = LoginThrottle()
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders)
+    errors.install(app)
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         """Liveness probe for load balancers."""
         return {"status": "ok", "version": __version__}
 
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        """Landing page listing the studies in the database."""
-        lines = [f"<li>{escape(line)}</li>" for line in _study_lines(settings)]
-        nl = settings.default_language == "nl"
-        intro = (
-            "Onderzoeken in deze database (analyse en export via de opdrachtregel: "
-            "<code>gapsight --help</code>):"
-            if nl
-            else "Studies in this database (analysis and export on the command line: "
-            "<code>gapsight --help</code>):"
-        )
-        db = "SQLite" if settings.is_sqlite else "PostgreSQL"
-        return _PAGE.format(
-            lang=settings.default_language,
-            intro=intro,
-            items="".join(lines) or "<li>—</li>",
-            version=__version__,
-            db=db,
-        )
-
+    for name in ROUTERS:
+        module = importlib.import_module(f"gapsight.web.routes.{name}")
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
-
-
-def _study_lines(settings: Settings) -> list[str]:
-    from gapsight.services import web_overview
-
-    return web_overview.study_lines(settings)

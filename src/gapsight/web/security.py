@@ -1,0 +1,185 @@
+"""CSRF protection, security headers and the failed-login throttle.
+
+**CSRF** (synchroniser token): each session gets a random token
+(:func:`csrf_token`); every form that changes something carries it in a hidden field
+``csrf_token``, and :func:`csrf_protect` — a dependency on every HTML router — refuses
+a POST whose token is missing or differs with **403** before the handler runs, so a
+forged request changes nothing. The session cookie is ``SameSite=Lax`` as a second
+line of defence.
+
+**Security headers** (:class:`SecurityHeaders`): a Content Security Policy that allows
+no inline script (nor any script: the pages need none), forbids framing
+(``frame-ancestors 'none'``) and posting forms elsewhere, plus ``nosniff``,
+``Referrer-Policy: no-referrer`` (respondent links carry tokens) and ``no-store`` for
+pages.
+
+**Login throttle** (:class:`LoginThrottle`): after :data:`MAX_FAILURES` failed logins
+for one e-mail address or from one client address within :data:`WINDOW_SECONDS`,
+further attempts are refused with 429 until the window has passed. Password checks
+themselves take the same time whether or not the account exists
+(:func:`gapsight.services.users.authenticate`). The counter lives in the process: with
+several workers each keeps its own, which still bounds guessing.
+
+Example::
+
+    >>> t = LoginThrottle(clock=lambda: 0.0)
+    >>> for _ in range(MAX_FAILURES):
+    ...     t.failed("a@example.org", "10.0.0.1")
+    >>> t.blocked("a@example.org", "10.0.0.2"), t.blocked("b@example.org", "10.0.0.3")
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from fastapi import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "CSP",
+    "MAX_FAILURES",
+    "WINDOW_SECONDS",
+    "CsrfFailed",
+    "LoginThrottle",
+    "SecurityHeaders",
+    "csrf_protect",
+    "csrf_token",
+]
+
+CSRF_FIELD = "csrf_token"
+_SESSION_KEY = "csrf"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+"""The Content Security Policy of every page (the API documentation excepted)."""
+_DOCS_PREFIXES = ("/api/docs", "/api/redoc")
+
+
+class CsrfFailed(HTTPException):
+    """A state-changing request without the session's CSRF token (403)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=403, detail="csrf")
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get(_SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session[_SESSION_KEY] = token
+    return token
+
+
+async def csrf_protect(request: Request) -> None:
+    """Dependency: refuse a state-changing request whose form lacks the right token.
+
+    The form is parsed here (Starlette caches it, so handlers read it again for free);
+    a body over the size limit surfaces as 413 from that parse.
+    """
+    if request.method not in _UNSAFE:
+        return
+    expected = request.session.get(_SESSION_KEY)
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    if (
+        not isinstance(expected, str)
+        or not expected
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(sent.encode(), expected.encode())
+    ):
+        raise CsrfFailed()
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = str(scope.get("path", "")).startswith(_DOCS_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                if not docs:
+                    extra.append((b"content-security-policy", CSP.encode()))
+                if b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = headers + [(k, v) for k, v in extra if k not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+MAX_FAILURES = 5
+"""Failed logins allowed per e-mail address or client address within the window."""
+WINDOW_SECONDS = 15 * 60
+
+
+class LoginThrottle:
+    """Counts recent failed logins per e-mail address and per client address."""
+
+    def __init__(
+        self,
+        *,
+        max_failures: int = MAX_FAILURES,
+        window: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_failures = max_failures
+        self.window = window
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _keys(email: str, client: str) -> tuple[str, str]:
+        return "email:" + email.strip().lower(), "client:" + client
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(key, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, email: str, client: str) -> bool:
+        """Whether a login for ``email`` from ``client`` must be refused now."""
+        now = self.clock()
+        with self._lock:
+            return any(
+                len(self._recent(k, now)) >= self.max_failures for k in self._keys(email, client)
+            )
+
+    def failed(self, email: str, client: str) -> None:
+        """Record a failed login."""
+        now = self.clock()
+        with self._lock:
+            for key in self._keys(email, client):
+                self._recent(key, now).append(now)
+
+    def succeeded(self, email: str) -> None:
+        """Forget the failures of ``email`` after a successful login."""
+        with self._lock:
+            self._failures.pop(self._keys(email, "")[0], None)
