@@ -244,6 +244,7 @@ def store_table(
     when: Any = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
     flag: Any = int(is_anonymous) if sqlite else is_anonymous
     total = table.n
+    version_id = version.id
     for start in range(0, total, CHUNK_SIZE):
         stop = min(start + CHUNK_SIZE, total)
         enc = encode(
@@ -255,7 +256,7 @@ def store_table(
         rows = [
             (
                 wave_id,
-                version.id,
+                version_id,
                 statuses[i],
                 flag,
                 keys[i],
