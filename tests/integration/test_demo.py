@@ -185,9 +185,10 @@ def test_install_is_idempotent_and_resets_on_each_database(db_settings: Settings
     ]
     second = install(db_settings)
     assert not second.created
-    assert [(w.name, w.n, w.statuses) for w in second.waves] == [
-        (w.name, w.n, w.statuses) for w in first.waves
+    assert [(w.key, w.name, w.n, w.statuses) for w in second.waves] == [
+        (w.key, w.name, w.n, w.statuses) for w in first.waves
     ]
+    assert second.email == DEMO_EMAIL
     third = install(db_settings, reset=True)
     assert third.created
     engine = make_engine(db_settings)

@@ -69,6 +69,9 @@ def _report(result: DemoResult) -> None:
             str(w.statuses.get("partial", 0)),
         )
     console.print(table)
+    if result.email is None:
+        console.print("The demo login has been removed; --reset creates it again.")
+        return
     console.print(
         f"Demo login: [bold]{result.email}[/]  password: [bold]{result.password}[/]",
         highlight=False,

@@ -71,15 +71,15 @@ class DemoResult:
             there (and nothing changed).
         organisation_id, organisation: the demo organisation.
         waves: the stored waves in loading order.
-        email, password: the demo login.
+        email, password: the demo login; ``None`` when it has been removed since.
     """
 
     created: bool
     organisation_id: int
     organisation: str
     waves: tuple[LoadedWave, ...]
-    email: str
-    password: str
+    email: str | None
+    password: str | None
 
 
 def find_demo(session: Session) -> Organisation | None:
@@ -122,6 +122,7 @@ def _load(session: Session, demo: DemoOrganisation) -> DemoResult:
             "sector": dict(demo.sector),
             "business_units": list(demo.business_units),
             "segments": list(demo.segments),
+            "waves": [w.study.key for w in demo.waves],
         },
     )
     if users.find_user(session, DEMO_EMAIL) is not None:
@@ -241,15 +242,16 @@ def _rows(
 
 def _describe(session: Session, org: Organisation) -> DemoResult:
     """The already loaded demo, wave by wave, with the responses stored."""
+    keys = list((org.settings or {}).get("waves", []))
     waves = []
-    for study in studies.list_studies(session, organisation_id=org.id):
+    for i, study in enumerate(studies.list_studies(session, organisation_id=org.id)):
         data = load_wave(session, study.id)
         counts: dict[str, int] = {}
         for status in data.statuses.tolist():
             counts[str(status)] = counts.get(str(status), 0) + 1
         waves.append(
             LoadedWave(
-                key=f"{study.series}-{study.field_start.year if study.field_start else ''}",
+                key=str(keys[i]) if i < len(keys) else str(study.id),
                 name=study.name,
                 kind=study.kind,
                 study_id=study.id,
@@ -257,13 +259,14 @@ def _describe(session: Session, org: Organisation) -> DemoResult:
                 statuses=counts,
             )
         )
+    login = users.find_user(session, DEMO_EMAIL)
     return DemoResult(
         created=False,
         organisation_id=org.id,
         organisation=org.name,
         waves=tuple(waves),
-        email=DEMO_EMAIL,
-        password=DEMO_PASSWORD,
+        email=DEMO_EMAIL if login is not None else None,
+        password=DEMO_PASSWORD if login is not None else None,
     )
 
 
