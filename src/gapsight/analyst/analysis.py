@@ -63,7 +63,7 @@ from gapsight.analyst.functions import (
 )
 from gapsight.analyst.inputs import InstrumentLike
 from gapsight.analyst.options import AnalysisOptions
-from gapsight.analyst.relations import breakdown_of, default_drivers, drivers_of
+from gapsight.analyst.relations import breakdown_of, default_drivers, drivers_of, scores_of
 from gapsight.instruments import Instrument
 
 if TYPE_CHECKING:
@@ -201,13 +201,16 @@ def analyze_matrix(
     else:
         skipped["grades"] = "no report-grade (1-10) items in the data"
 
+    scores = scores_of(instrument, matrix, options)  # once, for drivers and breakdowns
     drivers = tuple(
-        drivers_of(instrument, matrix, outcome, names, options)
-        for outcome, names in default_drivers(instrument, matrix)
+        drivers_of(instrument, matrix, outcome, names, options, scores=scores)
+        for outcome, names in default_drivers(instrument, matrix, scores)
     )
     if not drivers:
         skipped["drivers"] = "no outcome (overall grade or CVS) with drivers in the data"
-    breakdowns = {name: breakdown_of(instrument, matrix, name, options) for name in by}
+    breakdowns = {
+        name: breakdown_of(instrument, matrix, name, options, scores=scores) for name in by
+    }
 
     return Analysis(
         instrument=instrument,

@@ -2,7 +2,7 @@
 groups, drivers or two waves to each other.
 
 - :func:`breakdown`: every item (and the derived respondent scores ``cvs``,
-  ``gap.<dimension>``, ``perception.<dimension>``, plus ``nps``) per group of a
+  ``gap.<dimension>``, ``perception.<dimension>`` and ``nps``) per group of a
   characteristic, with the minimum group size and complementary suppression of
   :mod:`gapsight.analysis.breakdown`;
 - :func:`drivers`: Pearson r and Shapley/LMG relative importance of drivers (by default
@@ -23,13 +23,12 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gapsight.analysis.breakdown import Breakdown, BreakdownTable, breakdown_matrix
-from gapsight.analysis.breakdown import breakdown as core_breakdown
 from gapsight.analysis.drivers import KeyDrivers, relative_importance
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.mirror import MirrorGaps
@@ -37,7 +36,7 @@ from gapsight.analysis.mirror import mirror_gaps as core_mirror_gaps
 from gapsight.analyst.functions import grade_codes, layout_of, nps_code, prepare
 from gapsight.analyst.inputs import InstrumentLike
 from gapsight.analyst.options import AnalysisOptions
-from gapsight.analyst.scores import respondent_scores
+from gapsight.analyst.scores import FloatVector, respondent_scores
 from gapsight.instruments import Instrument
 
 if TYPE_CHECKING:
@@ -52,14 +51,20 @@ __all__ = [
     "drivers",
     "drivers_of",
     "mirror_gaps",
-    "nps_points",
+    "scores_of",
 ]
 
 
-def nps_points(values: FloatMatrix) -> float:
-    """NPS of a group's valid 0–10 answers: ``100 · (share ≥ 9 − share ≤ 6)``."""
-    v = np.asarray(values, dtype=np.float64)
-    return float(100.0 * ((v >= 9).mean() - (v <= 6).mean())) if v.size else float("nan")
+def scores_of(
+    instrument: Instrument, matrix: ResponseMatrix, options: AnalysisOptions
+) -> dict[str, FloatVector]:
+    """Every derived respondent score of the wave (see :mod:`gapsight.analyst.scores`)."""
+    return respondent_scores(
+        matrix,
+        layout_of(instrument),
+        min_valid_share=options.min_valid_share,
+        nps_code=nps_code(matrix),
+    )
 
 
 def breakdown_of(
@@ -68,8 +73,10 @@ def breakdown_of(
     by: str,
     options: AnalysisOptions,
     codes: Sequence[str] | None = None,
+    scores: Mapping[str, FloatVector] | None = None,
 ) -> BreakdownTable:
-    """Items, derived scores and NPS of ``matrix`` per group of ``by``."""
+    """Items and derived scores (``scores``, default: all of :func:`scores_of`) of
+    ``matrix`` per group of ``by``. The ``nps`` score's group mean is the group's NPS."""
     if by not in matrix.characteristics:
         raise ValueError(
             f"{by!r} is not a characteristic of the data; "
@@ -79,40 +86,27 @@ def breakdown_of(
     table = breakdown_matrix(
         matrix, by, use, min_n=options.min_group_size, confidence=options.confidence
     )
-    groups = np.asarray(matrix.characteristics[by])
-    extra: list[Breakdown] = []
+    extra: tuple[Breakdown, ...] = ()
     if codes is None:
-        scores = respondent_scores(
-            matrix, layout_of(instrument), min_valid_share=options.min_valid_share
-        )
-        for name, values in scores.items():
-            extra.append(
-                core_breakdown(
-                    values,
-                    groups,
-                    code=name,
-                    by=by,
-                    min_n=options.min_group_size,
-                    confidence=options.confidence,
-                )
+        derived = scores if scores is not None else scores_of(instrument, matrix, options)
+        if derived:
+            names = tuple(derived)
+            score_matrix = ResponseMatrix(
+                codes=names,
+                values=np.column_stack([derived[n] for n in names]),
+                characteristics={by: matrix.characteristics[by]},
             )
-        rec = nps_code(matrix)
-        if rec is not None:
-            extra.append(
-                core_breakdown(
-                    matrix.column(rec),
-                    groups,
-                    code="nps",
-                    by=by,
-                    min_n=options.min_group_size,
-                    confidence=options.confidence,
-                    statistic=nps_points,
-                )
-            )
+            extra = breakdown_matrix(
+                score_matrix, by, min_n=options.min_group_size, confidence=options.confidence
+            ).breakdowns
     return BreakdownTable(by, (*table.breakdowns, *extra))
 
 
-def default_drivers(instrument: Instrument, matrix: ResponseMatrix) -> list[tuple[str, list[str]]]:
+def default_drivers(
+    instrument: Instrument,
+    matrix: ResponseMatrix,
+    scores: Mapping[str, FloatVector] | None = None,
+) -> list[tuple[str, list[str]]]:
     """The key-driver analyses that apply: ``(outcome, drivers)`` pairs.
 
     - SERVQUAL perceptions present: the five ``perception.<dimension>`` scores drive the
@@ -121,8 +115,8 @@ def default_drivers(instrument: Instrument, matrix: ResponseMatrix) -> list[tupl
       the grades drive ``cvs``.
     """
     out: list[tuple[str, list[str]]] = []
-    layout = layout_of(instrument)
-    scores = respondent_scores(matrix, layout, gaps=False)
+    if scores is None:
+        scores = respondent_scores(matrix, layout_of(instrument), gaps=False)
     perceptions = [k for k in scores if k.startswith("perception.")]
     outcome = "grade_overall" if matrix.has("grade_overall") else "cvs" if "cvs" in scores else None
     if len(perceptions) >= 2 and outcome is not None:
@@ -142,11 +136,12 @@ def drivers_of(
     *,
     bootstrap: int = 0,
     seed: int | None = None,
+    scores: Mapping[str, FloatVector] | None = None,
 ) -> KeyDrivers:
-    """Key drivers of ``outcome``; names are item codes or derived scores."""
-    scores = respondent_scores(
-        matrix, layout_of(instrument), min_valid_share=options.min_valid_share
-    )
+    """Key drivers of ``outcome``; names are item codes or derived scores (``scores``,
+    default: :func:`scores_of`)."""
+    if scores is None:
+        scores = scores_of(instrument, matrix, options)
 
     def column(name: str) -> FloatMatrix:
         if name in scores:
@@ -190,9 +185,9 @@ def breakdown(
     Groups with fewer than ``min_group_size`` answers (3–10, default 5) are suppressed,
     and a complementary cell with them so no hidden number can be derived from the
     total. Without ``codes`` the derived respondent scores (``cvs``,
-    ``gap.<dimension>``, ``perception.<dimension>``) and ``nps`` (its ``value``) are
-    broken down too. ``result["p05"].to_frame()`` shows one item; ``result.to_frame()``
-    all of them in long format.
+    ``gap.<dimension>``, ``perception.<dimension>``, and ``nps`` whose group mean is
+    the group's NPS) are broken down too. ``result["p05"].to_frame()`` shows one
+    item; ``result.to_frame()`` all of them in long format.
     """
     options = AnalysisOptions(
         confidence=confidence,

@@ -33,7 +33,7 @@ from gapsight.analysis.cvs import CVS_CODES, respondent_cvs
 from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
 from gapsight.analysis.servqual import ServqualLayout
 
-__all__ = ["dimension_means", "min_count", "respondent_scores"]
+__all__ = ["dimension_means", "min_count", "nps_points", "respondent_scores"]
 
 FloatVector = npt.NDArray[np.float64]
 
@@ -59,17 +59,26 @@ def dimension_means(
     return _row_means(matrix.columns(codes), min_count(len(codes), min_valid_share))
 
 
+def nps_points(values: FloatVector) -> FloatVector:
+    """0–10 answers as +100 (9–10), 0 (7–8) or −100 (0–6); missing stays NaN."""
+    with np.errstate(invalid="ignore"):
+        points: FloatVector = np.where(values >= 9, 100.0, np.where(values <= 6, -100.0, 0.0))
+    points[np.isnan(values)] = np.nan
+    return points
+
+
 def respondent_scores(
     matrix: ResponseMatrix,
     layout: ServqualLayout | None,
     *,
     min_valid_share: float = 0.5,
     gaps: bool = True,
+    nps_code: str | None = None,
 ) -> dict[str, FloatVector]:
     """The derived scores present in ``matrix``, in report order (see module docstring).
 
     ``gap.<dimension>`` needs every E and P item of the layout; ``perception.<dimension>``
-    every P item; ``cvs`` the three CVS items.
+    every P item; ``cvs`` the three CVS items; ``nps`` the item ``nps_code``.
     """
     out: dict[str, FloatVector] = {}
     if layout is not None:
@@ -85,4 +94,6 @@ def respondent_scores(
                 out[f"perception.{dim}"] = _row_means(matrix.columns(p_codes), need)
     if all(matrix.has(c) for c in CVS_CODES):
         out["cvs"] = respondent_cvs(matrix)
+    if nps_code is not None and matrix.has(nps_code):
+        out["nps"] = nps_points(matrix.column(nps_code))
     return out

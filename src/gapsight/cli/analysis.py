@@ -86,6 +86,12 @@ def read_table(
         mapping = replace(mapping, characteristics={**mapping.characteristics, **undeclared})
     table = read_responses(path, instrument, mapping=mapping)
     m = table.matrix
+    if not m.codes:
+        example = ", ".join(instrument.numeric_codes()[:4])
+        raise common.UserError(
+            f"none of the items of {instrument.id} is a column of {path.name}; expected "
+            f"columns named by item code, such as {example} (or give --mapping)"
+        )
     if table.characteristics.empty:
         return m
     chars = {str(c): table.characteristics[c].to_numpy() for c in table.characteristics.columns}

@@ -257,7 +257,20 @@ def servqual_section(sq: ServqualResult) -> dict[str, Any]:
         "by_respondent": _aggregate(sq.by_respondent),
         "weighted": None if sq.weighted is None else _weighted(sq.weighted),
         "zone": None if sq.zone is None else _zone(sq.zone),
+        **_section_reasons(
+            weighted=None if sq.weighted is not None else NO_WEIGHTS,
+            zone=None if sq.zone is not None else NO_ZONE,
+        ),
     }
+
+
+NO_WEIGHTS = "no importance points (w_<dimension>) in the data"
+NO_ZONE = "no zone-of-tolerance columns (m01/d01 …) in the data"
+
+
+def _section_reasons(**reasons: str | None) -> dict[str, Any]:
+    given = {k: v for k, v in reasons.items() if v is not None}
+    return {"reasons": given} if given else {}
 
 
 def servperf_section(sp: Servperf) -> dict[str, Any]:
@@ -269,7 +282,12 @@ def servperf_section(sp: Servperf) -> dict[str, Any]:
             for i in sp.items
         ],
         "dimensions": [
-            record(dimension=d.dimension, k=d.k, perception=d.perception, n=d.n)
+            record(
+                dimension=d.dimension,
+                k=d.k,
+                perception=d.perception,
+                **({} if d.n is None else {"n": d.n}),
+            )
             for d in sp.dimensions
         ],
         "overall": record(perception=sp.overall),
@@ -391,12 +409,16 @@ def _cell(cell: BreakdownCell) -> dict[str, Any]:
     if cell.value is not None:
         numbers["value"] = cell.value
     group = "total" if cell.is_total else cell.group
+    n: int | Undefined | None = cell.n
+    if cell.suppressed:
+        n = Undefined(cell.reason or "suppressed")
+    elif n is None:
+        n = 0
     return record(
         group=None if group is None else str(group),
-        n=cell.n,
+        n=n,
         **numbers,
         status=cell.status,
-        suppressed_reason=cell.reason,
     )
 
 
@@ -442,7 +464,12 @@ def build_document(analysis: Analysis, *, source: str | None = None) -> dict[str
         "drivers": [drivers_section(d) for d in analysis.drivers],
         "breakdowns": {by: breakdowns_section(t) for by, t in analysis.breakdowns.items()},
         "warnings": [
-            record(code=w.code, message=w.message, subject=w.subject) for w in analysis.warnings
+            record(
+                code=w.code,
+                message=w.message,
+                **({} if w.subject is None else {"subject": w.subject}),
+            )
+            for w in analysis.warnings
         ],
         "reasons": reasons,
     }
