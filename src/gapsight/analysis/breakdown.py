@@ -63,7 +63,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -75,6 +75,7 @@ from gapsight.analysis.estimate import (
     check_confidence,
     estimate_from_moments,
     grouped_moments,
+    grouped_moments_matrix,
     pool_moments,
 )
 from gapsight.analysis.matrix import ResponseMatrix
@@ -89,6 +90,7 @@ __all__ = [
     "BreakdownCell",
     "BreakdownTable",
     "CellStatus",
+    "Grouping",
     "breakdown",
     "breakdown_matrix",
     "check_min_n",
@@ -354,25 +356,57 @@ def _reason(status: CellStatus, min_n: int) -> str | None:
     return None
 
 
+@dataclass(frozen=True, eq=False)
+class Grouping:
+    """Factorized groups, computed once and reused for many breakdowns.
+
+    ``labels[g]`` is the label of group ``g`` (``None`` = characteristic missing, last);
+    ``inverse[i]`` the group of row ``i``. Build with :meth:`of`.
+    """
+
+    labels: tuple[Any, ...]
+    inverse: npt.NDArray[np.intp]
+
+    @classmethod
+    def of(cls, groups: npt.ArrayLike | Grouping) -> Grouping:
+        """Factorize ``groups`` (see :func:`factorize`); a ``Grouping`` is returned as is."""
+        if isinstance(groups, Grouping):
+            return groups
+        labels, inverse = factorize(groups)
+        return cls(tuple(labels), inverse)
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return len(self.labels)
+
+    def slices(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Row order sorted by group and the group boundaries in it."""
+        cached = self.__dict__.get("_slices")
+        if cached is None:
+            cached = _slices(self.inverse, self.n_groups)
+            object.__setattr__(self, "_slices", cached)
+        return cached
+
+
 def _build(
     code: str,
     by: str,
     x: FloatArray,
-    labels: list[Any],
-    inverse: npt.NDArray[np.intp],
+    grouping: Grouping,
+    moments: tuple[npt.NDArray[np.int64], FloatArray, FloatArray],
     *,
     min_n: int,
     confidence: float,
     statistic: Statistic | None,
-    order: npt.NDArray[np.intp] | None,
-    bounds: npt.NDArray[np.intp] | None,
 ) -> Breakdown:
-    k = len(labels)
-    counts, means, var = grouped_moments(x, inverse, k)
+    labels = grouping.labels
+    counts, means, var = moments
     status, total_hidden = suppress_cells(counts.tolist(), min_n=min_n)
     n_tot = int(counts.sum())
+    order, bounds = grouping.slices() if statistic is not None else (None, None)
     cells = []
-    for g in range(k):
+    for g in range(len(labels)):
         st = status[g]
         if st in ("below_minimum", "complementary"):
             cells.append(BreakdownCell(labels[g], None, None, None, st, _reason(st, min_n)))
@@ -403,7 +437,7 @@ def _build(
 
 def breakdown(
     values: npt.ArrayLike,
-    groups: npt.ArrayLike,
+    groups: npt.ArrayLike | Grouping,
     *,
     code: str = "value",
     by: str = "group",
@@ -415,32 +449,23 @@ def breakdown(
 
     Args:
         values: the item's answers (``NaN`` = missing).
-        groups: each respondent's group label (``None``/``NaN`` = missing → own group).
+        groups: each respondent's group label (``None``/``NaN`` = missing → own group),
+            or a :class:`Grouping` computed once for several breakdowns.
         code, by: names for the result.
         min_n: minimum group size, 3–10 (default 5).
         confidence: level of the t intervals.
         statistic: an extra statistic per group, a function of the group's valid values
-            (e.g. ``lambda v: (v >= 7).mean()`` for the share ≥ 7).
+            (e.g. ``lambda v: (v >= 7).mean()`` for the share ≥ 7); it may return
+            :class:`~gapsight.analysis.result.Undefined`.
     """
     m = check_min_n(min_n)
     conf = check_confidence(confidence)
-    x = np.asarray(values, dtype=np.float64).ravel()
-    labels, inverse = factorize(groups)
-    if inverse.shape[0] != x.shape[0]:
-        raise ValueError(f"values has {x.shape[0]} rows but groups has {inverse.shape[0]}")
-    order, bounds = _slices(inverse, len(labels)) if statistic is not None else (None, None)
-    return _build(
-        code,
-        by,
-        x,
-        labels,
-        inverse,
-        min_n=m,
-        confidence=conf,
-        statistic=statistic,
-        order=order,
-        bounds=bounds,
-    )
+    x = np.ascontiguousarray(values, dtype=np.float64).ravel()
+    grouping = Grouping.of(groups)
+    if grouping.inverse.shape[0] != x.shape[0]:
+        raise ValueError(f"values has {x.shape[0]} rows but groups has {grouping.inverse.shape[0]}")
+    moments = grouped_moments(x, grouping.inverse, grouping.n_groups)
+    return _build(code, by, x, grouping, moments, min_n=m, confidence=conf, statistic=statistic)
 
 
 def _slices(
@@ -456,6 +481,7 @@ def breakdown_matrix(
     by: str,
     codes: Sequence[str] | None = None,
     *,
+    extra: Mapping[str, npt.ArrayLike] | None = None,
     min_n: int = 5,
     confidence: float = 0.95,
     statistic: Statistic | None = None,
@@ -464,34 +490,45 @@ def breakdown_matrix(
 
     ``by`` names a characteristic of ``matrix`` or, failing that, an item code (its
     answer values become the groups). ``codes`` defaults to every item except ``by``.
-    The grouping is computed once and shared by all items.
+    ``extra`` adds derived per-respondent values (respondent CVS, dimension scores …),
+    broken down after the items. The grouping is computed once, and the items' group
+    moments in one blocked pass over the matrix (:func:`grouped_moments_matrix`).
     """
     m = check_min_n(min_n)
     conf = check_confidence(confidence)
     if by in matrix.characteristics:
-        groups = np.asarray(matrix.characteristics[by])
+        groups: npt.ArrayLike = np.asarray(matrix.characteristics[by])
     elif matrix.has(by):
         groups = matrix.column(by)
     else:
         raise KeyError(f"{by!r} is neither a characteristic nor an item in the data")
     use = list(codes) if codes is not None else [c for c in matrix.codes if c != by]
-    labels, inverse = factorize(groups)
-    order, bounds = _slices(inverse, len(labels)) if statistic is not None else (None, None)
-    return BreakdownTable(
-        by,
-        tuple(
+    idx = [matrix.index(c) for c in use]
+    grouping = Grouping.of(groups)
+    counts, means, var = grouped_moments_matrix(
+        matrix.values, grouping.inverse, grouping.n_groups, idx
+    )
+    out = []
+    for j, c in enumerate(use):
+        x = matrix.values[:, idx[j]] if statistic is not None else np.empty(0)
+        out.append(
             _build(
                 c,
                 by,
-                matrix.column(c),
-                labels,
-                inverse,
+                x,
+                grouping,
+                (counts[:, j], means[:, j], var[:, j]),
                 min_n=m,
                 confidence=conf,
                 statistic=statistic,
-                order=order,
-                bounds=bounds,
             )
-            for c in use
-        ),
-    )
+        )
+    for name, values in (extra or {}).items():
+        x = np.ascontiguousarray(values, dtype=np.float64).ravel()
+        if x.shape[0] != matrix.n:
+            raise ValueError(f"extra {name!r} has {x.shape[0]} rows, expected {matrix.n}")
+        moments = grouped_moments(x, grouping.inverse, grouping.n_groups)
+        out.append(
+            _build(name, by, x, grouping, moments, min_n=m, confidence=conf, statistic=statistic)
+        )
+    return BreakdownTable(by, tuple(out))

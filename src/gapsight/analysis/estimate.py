@@ -42,6 +42,7 @@ __all__ = [
     "check_confidence",
     "estimate_from_moments",
     "grouped_moments",
+    "grouped_moments_matrix",
     "mean_estimate",
     "pool_moments",
     "t_critical",
@@ -196,3 +197,63 @@ def pool_moments(
     within = np.where(counts[ok] > 1, (cf - 1.0) * np.nan_to_num(variances[ok]), 0.0)
     ss = float(within.sum() + (cf * (means[ok] - m) ** 2).sum())
     return n, m, (ss / (n - 1) if n > 1 else float("nan"))
+
+
+BLOCK_ROWS = 1 << 16
+
+
+def grouped_moments_matrix(
+    values: npt.NDArray[np.float64],
+    inverse: npt.NDArray[np.intp],
+    n_groups: int,
+    columns: Sequence[int] | None = None,
+    *,
+    block_rows: int = BLOCK_ROWS,
+) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray]:
+    """:func:`grouped_moments` for many columns of an ``(n, k)`` matrix at once.
+
+    Returns arrays of shape ``(n_groups, len(columns))``. Rows are read in contiguous
+    blocks (a column of a row-major matrix is strided, which is slow to read column by
+    column); within a block one ``np.bincount`` on the combined index
+    ``group · k + column`` accumulates counts, shifted sums and shifted sums of squares
+    of all columns. The shift is each column's mean in the first block (0 when it has no
+    answers there), which keeps ``Σ(x − m)² = Σ(x − c)² − n(m − c)²`` accurate.
+    """
+    cols = (
+        np.arange(values.shape[1], dtype=np.intp)
+        if columns is None
+        else np.asarray(columns, dtype=np.intp)
+    )
+    k = int(cols.size)
+    n = int(values.shape[0])
+    size = n_groups * k
+    cnt = np.zeros(size)
+    s1 = np.zeros(size)
+    s2 = np.zeros(size)
+    shift = np.zeros(k)
+    offsets = np.arange(k, dtype=np.intp)
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        block = values[start:stop]
+        if columns is not None:
+            block = block[:, cols]
+        ok = ~np.isnan(block)
+        if start == 0:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                first = np.where(ok, block, 0.0).sum(axis=0) / ok.sum(axis=0)
+            shift = np.where(np.isfinite(first), first, 0.0)
+        idx = (inverse[start:stop][:, None] * k + offsets).ravel()
+        d = np.where(ok, block - shift, 0.0).ravel()
+        cnt += np.bincount(idx, weights=ok.ravel(), minlength=size)
+        s1 += np.bincount(idx, weights=d, minlength=size)
+        s2 += np.bincount(idx, weights=d * d, minlength=size)
+    cnt_m = cnt.reshape(n_groups, k)
+    s1_m = s1.reshape(n_groups, k)
+    s2_m = s2.reshape(n_groups, k)
+    counts = np.rint(cnt_m).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe = np.maximum(cnt_m, 1.0)
+        means = np.where(counts > 0, shift + s1_m / safe, np.nan)
+        ss = np.maximum(s2_m - s1_m * s1_m / safe, 0.0)
+        var = np.where(counts > 1, ss / np.maximum(cnt_m - 1.0, 1.0), np.nan)
+    return counts, means, var

@@ -188,3 +188,25 @@ def test_statistic_may_return_undefined_and_nps_per_group() -> None:
     assert b.total.value == pytest.approx(100 * (6 - 4) / 12)
     und = breakdown(x, g, statistic=lambda v: Undefined("not computable here"))
     assert isinstance(und.cell("a").value, Undefined)
+
+
+def test_matrix_pass_and_extra_equal_single_breakdowns() -> None:
+    from gapsight.analysis.breakdown import Grouping
+
+    rng = np.random.default_rng(13)
+    n = 70_000  # more than one block of rows
+    cols = {f"i{j}": rng.normal(50 + j, 3, n) for j in range(4)}
+    cols["i2"][rng.random(n) < 0.2] = np.nan
+    seg = rng.choice(np.array(["a", "b", "c", "tiny"]), n, p=[0.4, 0.3, 0.29995, 0.00005])
+    m = ResponseMatrix.from_columns(cols, characteristics={"seg": seg})
+    score = np.nanmean(m.values, axis=1)
+    table = breakdown_matrix(m, "seg", extra={"score": score})
+    grouping = Grouping.of(seg)
+    for code in [*cols, "score"]:
+        values = score if code == "score" else m.column(code)
+        single = breakdown(values, grouping, code=code, by="seg")
+        pd_testing = pytest.importorskip("pandas.testing")
+        pd_testing.assert_frame_equal(
+            table[code].to_frame(), single.to_frame(), check_exact=False, rtol=1e-10
+        )
+    assert table["i0"].cell("tiny").suppressed
