@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ Progress = Callable[[int, int], None]
 _HEAD = 1 << 16
 _BLOCK = 8 << 20
 _DELIMITERS = (",", ";", "\t", "|")
+_RETRIES = 4
+"""Item columns read as text one by one before reading all of them as text."""
 
 
 def sniff_delimiter(line: str) -> str:
@@ -134,10 +137,15 @@ def read_raw(
         return "skip"
 
     def options(
-        as_text: bool, threads: bool
+        as_text: set[int] | None, threads: bool
     ) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
+        """``as_text``: item columns to read as text (``None``: all of them)."""
         types = {
-            n: (pa.float64() if i in numeric and not as_text else pa.string())
+            n: (
+                pa.float64()
+                if i in numeric and as_text is not None and i not in as_text
+                else pa.string()
+            )
             for i, n in enumerate(names)
         }
         return (
@@ -177,17 +185,24 @@ def read_raw(
             ],
         )
     table: pa.Table | None = None
-    try:
-        table = _read(path, *options(False, True), progress)
-    except pa.ArrowInvalid as exc:
-        if "conversion error" not in str(exc):
-            raise _rejected(source, exc) from None
+    as_text: set[int] = set()
+    while table is None and len(as_text) < _RETRIES:
+        try:
+            table = _read(path, *options(as_text, True), progress if not as_text else None)
+        except pa.ArrowInvalid as exc:
+            if "conversion error" not in str(exc):
+                raise _rejected(source, exc) from None
+            # A cell is not a number: read that column as text to name every bad cell.
+            found = re.search(r"CSV column #(\d+)", str(exc))
+            if found is None or int(found.group(1)) in as_text:
+                break
+            as_text.add(int(found.group(1)))
     if table is None or invalid:
-        # Some cell is not a number, or a row has the wrong number of fields: read
-        # again as text, single-threaded so that Arrow numbers the bad rows.
+        # Many columns with text, or a row with the wrong number of fields: read again
+        # with every item column as text, single-threaded so Arrow numbers bad rows.
         invalid.clear()
         try:
-            table = _read(path, *options(True, False), None)
+            table = _read(path, *options(None, False), None)
         except pa.ArrowInvalid as exc:
             raise _rejected(source, exc) from None
     problems = [

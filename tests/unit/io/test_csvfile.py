@@ -259,3 +259,20 @@ def test_write_then_read_is_identity(
     assert text.splitlines()[2].startswith("r2,8,5,,,")  # don't know written as 8
     back = read_responses(path, mini, mapping=ImportMapping().with_characteristics(chars))
     assert_same(back, table)
+
+
+def test_text_in_many_columns(tmp_path: Path) -> None:
+    from gapsight.instruments import parse_yaml
+
+    items = "\n".join(f"      - {{code: x{i}, text: {{en: X{i}}}, scale: a5}}" for i in range(6))
+    ins = parse_yaml(
+        "id: six\nlanguages: [en]\ntitle: {en: Six}\n"
+        "scales:\n  - {id: a5, kind: agreement, min: 1, max: 5}\n"
+        f"sections:\n  - id: s\n    title: {{en: S}}\n    items:\n{items}\n"
+    )
+    path = tmp_path / "six.csv"
+    path.write_text("x0,x1,x2,x3,x4,x5\n1,2,3,4,5,1\na,b,c,d,e,f\n")
+    problems = rejected(path, ins)
+    assert [(p.split(":")[0], p.split("'")[3]) for p in problems] == [
+        (f"row 3, column 'x{i}'", "abcdef"[i]) for i in range(6)
+    ]
