@@ -213,8 +213,11 @@ def servqual_layout(instrument: Instrument) -> ServqualLayout:
     weights: dict[str, str] = {}
     for it in instrument.items():
         if it.part == "importance":
-            dim = it.dimension or it.code.removeprefix("w_")
-            weights[dim] = it.code
+            # 100-point items; "most / least important dimension" choices have no dimension
+            if it.dimension is not None:
+                weights[it.dimension] = it.code
+            elif it.code.startswith("w_"):
+                weights[it.code.removeprefix("w_")] = it.code
         elif it.part in ("expectation", "perception", "minimum", "desired") and it.pair:
             parts.setdefault(it.pair, {})[it.part] = it.code
             if it.dimension is not None:
@@ -324,6 +327,13 @@ class Aggregate:
     def label(self) -> str:
         """Human-readable name of the aggregation."""
         return AGGREGATION_LABELS[self.method]
+
+    def dimension(self, dimension: str) -> DimensionGap:
+        """One dimension; ``KeyError`` naming it."""
+        for d in self.dimensions:
+            if d.dimension == dimension:
+                return d
+        raise KeyError(f"dimension {dimension!r} is not in this aggregation")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per dimension plus an ``overall`` row."""
@@ -575,10 +585,7 @@ class ServqualResult:
 
     def dimension(self, dimension: str) -> DimensionGap:
         """One dimension under the chosen aggregation; ``KeyError`` naming it."""
-        for d in self.dimensions:
-            if d.dimension == dimension:
-                return d
-        raise KeyError(f"dimension {dimension!r} is not in this SERVQUAL result")
+        return self.chosen.dimension(dimension)
 
     def item(self, code: str) -> ItemGap:
         """One item by pair number (``"05"``) or E/P code; ``KeyError`` naming it."""
