@@ -24,11 +24,11 @@ def demo(
 ) -> None:
     """Load the demo organisation: invented, seeded survey data worth reporting on.
 
-    Veldhuis Facilitair, a facility-services company, with two customer waves a year
-    apart (SERVQUAL, importance, grades, CVS), an employee survey, a mirror wave and a
-    management prediction. Runs the database migrations first. Loading twice changes
-    nothing; --reset replaces the demo (and asks first, unless --yes). Prints the demo
-    login.
+    Veldhuis Facilitair (facility services): two customer waves a year apart,
+    an employee survey, a mirror wave and two prediction waves (docs/demo.md).
+
+    Runs the database migrations first. Loading twice changes nothing;
+    --reset replaces the demo (asking first, unless --yes). Prints the login.
     """
     from gapsight.services import demo as service
 
@@ -58,12 +58,16 @@ def _report(result: DemoResult) -> None:
             f"The demo organisation [bold]{result.organisation}[/] is already loaded; "
             "nothing changed (use --reset to load it afresh)."
         )
-    table = Table("study id", "wave", "kind", "responses", "complete", "partial")
+    table = Table("id")
+    table.add_column("wave", no_wrap=True)
+    table.add_column("kind")
+    for name in ("n", "complete", "partial"):
+        table.add_column(name, justify="right")
     for w in result.waves:
         table.add_row(
             str(w.study_id),
             w.name,
-            w.kind,
+            w.kind.replace("_", " "),
             str(w.n),
             str(w.statuses.get("complete", 0)),
             str(w.statuses.get("partial", 0)),
