@@ -194,7 +194,7 @@ def factorize(groups: npt.ArrayLike) -> tuple[list[Any], npt.NDArray[np.intp]]:
         raise ValueError("groups must be one-dimensional")
     if arr.dtype.kind in "iu" and arr.size:
         return _factorize_small_ints(arr.astype(np.int64))
-    if arr.dtype.kind in "fc":
+    if arr.dtype.kind == "f":
         miss = np.isnan(arr)
         if arr.size and not miss.all():
             vals = arr[~miss]
