@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from gapsight.analysis.matrix import ResponseMatrix
@@ -155,6 +157,23 @@ def test_every_value_is_admitted_by_its_scale(demo: DemoOrganisation) -> None:
             assert not bad, f"{w.study.key} {code}: {bad} not {scale.describe()}"
 
 
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_any_seed_gives_valid_data(seed: int) -> None:
+    for w in generate(seed).waves:
+        m = w.table.matrix
+        assert len(w.statuses) == len(w.answered_on) == m.n
+        assert all(w.study.field_start <= d <= w.study.field_end for d in w.answered_on)
+        for j, code in enumerate(m.codes):
+            scale = w.instrument.scale_of(code)
+            column = m.values[:, j]
+            assert all(scale.admits(float(v)) for v in np.unique(column[~np.isnan(column)]))
+        if m.has("w_reliability"):
+            points = m.columns([f"w_{d}" for d in DIMENSIONS])
+            filled = ~np.isnan(points).any(axis=1)
+            assert (points[filled].sum(axis=1) == 100).all()
+
+
 def test_dont_knows_are_present_and_only_where_offered(demo: DemoOrganisation) -> None:
     for w in demo.waves:
         m = w.table.matrix
@@ -190,14 +209,14 @@ def test_importance_points_sum_to_100(demo: DemoOrganisation) -> None:
     for key in ("klant-2024", "klant-2025"):
         m = matrix(demo, key)
         points = m.columns([f"w_{d}" for d in DIMENSIONS])
-        given = ~np.isnan(points).any(axis=1)
-        assert given.sum() > 300
-        np.testing.assert_array_equal(points[given].sum(axis=1), 100)
-        assert np.isnan(points[~given]).all(), "points are given in full or not at all"
-        most = m.column("imp_most")[given].astype(int) - 1
-        assert (points[given][np.arange(given.sum()), most] == points[given].max(axis=1)).all()
+        filled = ~np.isnan(points).any(axis=1)
+        assert filled.sum() > 300
+        np.testing.assert_array_equal(points[filled].sum(axis=1), 100)
+        assert np.isnan(points[~filled]).all(), "points are given in full or not at all"
+        most = m.column("imp_most")[filled].astype(int) - 1
+        assert (points[filled][np.arange(filled.sum()), most] == points[filled].max(axis=1)).all()
         # reliability gets the most points on average
-        assert DIMENSIONS[int(np.argmax(points[given].mean(axis=0)))] == "reliability"
+        assert DIMENSIONS[int(np.argmax(points[filled].mean(axis=0)))] == "reliability"
 
 
 def test_contacts_are_fictional_and_respondents_come_from_the_sample(
