@@ -15,14 +15,27 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
-    """Run the gapsight web application on the embedded database (or --database-url)."""
+    """Run the gapsight web application on the embedded database (or --database-url).
+
+    The database must be set up first (``gapsight init``): serve refuses to start on a
+    database whose schema is missing or older than this version of gapsight.
+    """
     import uvicorn
 
+    from gapsight.store import migrate
     from gapsight.web.app import create_app
 
     settings = common.settings(data_dir, database_url).with_(
         **{k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
+    schema = migrate.current(settings)
+    if schema != migrate.head():
+        found = "no gapsight schema" if schema is None else f"schema {schema}"
+        raise common.UserError(
+            f"the database {settings.database_url} has {found}, not {migrate.head()}; "
+            "run `gapsight init` first (it creates or upgrades the database and the first "
+            "admin)"
+        )
     common.console.print(
         f"gapsight is running at [bold]http://{settings.host}:{settings.port}/[/] "
         f"(database: {settings.database_url}); press Ctrl+C to stop."

@@ -7,7 +7,8 @@ outside in:
 1. :class:`~gapsight.web.security.SecurityHeaders` (CSP, nosniff, frame-ancestors);
 2. signed-cookie sessions (Starlette ``SessionMiddleware``) keyed with
    :func:`~gapsight.web.secret.secret_key`;
-3. the request body limit (``settings.max_body_mb``; larger bodies → 413 page);
+3. the request body limit (``settings.max_body_mb``; larger bodies → 413 page,
+   :class:`~gapsight.web.security.BodyLimit`);
 4. the error pages (:mod:`gapsight.web.errors`);
 5. one router per area, registered from :data:`ROUTERS`; the HTML routers carry the
    CSRF check (:func:`~gapsight.web.security.csrf_protect`) on every POST;
@@ -44,7 +45,7 @@ from gapsight.config import Settings
 from gapsight.store.database import make_engine
 from gapsight.web import errors
 from gapsight.web.secret import secret_key
-from gapsight.web.security import LoginThrottle, SecurityHeaders
+from gapsight.web.security import BodyLimit, LoginThrottle, SecurityHeaders
 from gapsight.web.templating import TEMPLATES
 
 __all__ = ["ROUTERS", "SESSION_COOKIE", "SESSION_MAX_AGE", "create_app"]
@@ -73,12 +74,16 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
-        max_body_size=settings.max_body_mb * 1024 * 1024,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.login_throttle = LoginThrottle()
 
+    # Starlette runs the middleware added last first: security headers, then the
+    # session, then the body limit (whose 413 page can use the session's language).
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_mb * 1024 * 1024, page=errors.page_for_scope
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),

@@ -9,8 +9,9 @@ needs::
     def create(user: CurrentUser = Depends(require("coordinator"))) -> Response: ...
 
 Not signed in → a redirect to the login page (:class:`LoginRequired`); signed in with
-too low a role → 403. A user tied to an organisation sees only that organisation's
-data (:func:`check_organisation`); a user without one (the first admin) sees all.
+too low a role → 403. A coordinator or viewer tied to an organisation sees only that
+organisation's data (:func:`check_organisation`); admins, and users without an
+organisation, see all (:attr:`CurrentUser.scope`).
 
 Example::
 
@@ -59,6 +60,12 @@ class CurrentUser:
     def can(self, role: str) -> bool:
         """Whether this user has at least ``role``."""
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @property
+    def scope(self) -> int | None:
+        """The one organisation this user works in, or ``None`` for all of them
+        (admins, and users not tied to an organisation)."""
+        return None if self.role == "admin" else self.organisation_id
 
 
 class LoginRequired(Exception):
@@ -118,5 +125,5 @@ def require(role: str) -> Callable[[Request], CurrentUser]:
 def check_organisation(user: CurrentUser, organisation_id: int) -> None:
     """404 unless ``user`` may see organisation ``organisation_id`` (not 403, so the
     existence of other organisations' records is not revealed)."""
-    if user.organisation_id is not None and user.organisation_id != organisation_id:
+    if user.scope is not None and user.scope != organisation_id:
         raise HTTPException(status_code=404)

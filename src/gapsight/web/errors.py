@@ -24,12 +24,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import Scope
 
 from gapsight.web.deps import LoginRequired
 from gapsight.web.i18n import gettext_for
 from gapsight.web.templating import render
 
-__all__ = ["install", "message_for"]
+__all__ = ["install", "message_for", "page_for_scope"]
 
 log = logging.getLogger("gapsight.web")
 
@@ -92,6 +93,11 @@ def _page(request: Request, status: int, detail: str | None = None) -> Response:
         # The error page itself failed (e.g. a broken installation): still no traceback.
         log.exception("could not render the error page")
         return PlainTextResponse("Internal Server Error", status_code=status)
+
+
+def page_for_scope(scope: Scope, status: int) -> Response:
+    """The error page for a request that never reached a route (e.g. too large)."""
+    return _page(Request(scope), status)
 
 
 def install(app: FastAPI) -> None:

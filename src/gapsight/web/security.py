@@ -13,6 +13,11 @@ no inline script (nor any script: the pages need none), forbids framing
 ``Referrer-Policy: no-referrer`` (respondent links carry tokens) and ``no-store`` for
 pages.
 
+**Body limit** (:class:`BodyLimit`): a request whose ``Content-Length`` exceeds the
+limit is answered with the 413 page without reading the body; a body sent without a
+length (chunked) is counted while it is read and refused with 413 as soon as it passes
+the limit. Nothing of such a request reaches a service.
+
 **Login throttle** (:class:`LoginThrottle`): after :data:`MAX_FAILURES` failed logins
 for one e-mail address or from one client address within :data:`WINDOW_SECONDS`,
 further attempts are refused with 429 until the window has passed. Password checks
@@ -40,12 +45,14 @@ from collections.abc import Callable
 
 from fastapi import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "CSP",
     "MAX_FAILURES",
     "WINDOW_SECONDS",
+    "BodyLimit",
     "CsrfFailed",
     "LoginThrottle",
     "SecurityHeaders",
@@ -131,6 +138,53 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over ``max_bytes`` with 413.
+
+    ``page(scope, status)`` renders the error page; it runs inside the session
+    middleware, so the page is in the user's language.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        page: Callable[[Scope, int], Response],
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.page = page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None:
+            try:
+                too_large = int(declared) > self.max_bytes
+            except ValueError:
+                too_large = False  # the server rejects a malformed length itself
+            if too_large:
+                await self.page(scope, 413)(scope, receive, send)
+                return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    # Raised inside the handler's body parsing: the error page handler
+                    # answers it like any other HTTP error.
+                    raise HTTPException(status_code=413)
+            return message
+
+        await self.app(scope, counting_receive, send)
 
 
 MAX_FAILURES = 5

@@ -25,6 +25,6 @@ def html_router() -> APIRouter:
 
 def visible_organisations(session: Session, user: CurrentUser) -> list[Organisation]:
     """The organisations ``user`` may see: their own, or all for a user without one."""
-    if user.organisation_id is not None:
-        return [organisation_service.get_organisation(session, user.organisation_id)]
+    if user.scope is not None:
+        return [organisation_service.get_organisation(session, user.scope)]
     return organisation_service.list_organisations(session)

@@ -61,7 +61,7 @@ def list_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response
     lang = language(request)
     builtins = [load_builtin(i) for i in builtin_ids()]
     with unit_of_work(engine(request)) as session:
-        own = instrument_service.list_versions(session, organisation_id=user.organisation_id)
+        own = instrument_service.list_versions(session, organisation_id=user.scope)
         names = {o.id: o.name for o in visible_organisations(session, user)}
         rows = [
             {

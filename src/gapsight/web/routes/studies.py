@@ -88,7 +88,7 @@ def _instrument_choices(session: Session, user: CurrentUser, lang: str) -> list[
     for iid in builtin_ids():
         ins = load_builtin(iid)
         choices.append({"value": iid, "label": f"{ins.text(ins.title, lang)} ({ins.ref})"})
-    for row in instrument_service.list_versions(session, organisation_id=user.organisation_id):
+    for row in instrument_service.list_versions(session, organisation_id=user.scope):
         ins = instrument_service.as_instrument(row)
         choices.append({"value": f"v{row.id}", "label": f"{ins.text(ins.title, lang)} ({row.ref})"})
     return choices
@@ -98,7 +98,7 @@ def _instrument_choices(session: Session, user: CurrentUser, lang: str) -> list[
 def list_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
     """The studies of the user's organisation(s)."""
     with unit_of_work(engine(request)) as session:
-        rows = study_service.list_studies(session, organisation_id=user.organisation_id)
+        rows = study_service.list_studies(session, organisation_id=user.scope)
         names = {o.id: o.name for o in visible_organisations(session, user)}
         studies = [study_service.info(s) for s in rows]
     return render(request, "studies/list.html", {"studies": studies, "org_names": names})

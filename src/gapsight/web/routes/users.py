@@ -22,12 +22,7 @@ admin = require("admin")
 def _page(request: Request, user: CurrentUser, form: FormReader | None) -> Response:
     with unit_of_work(engine(request)) as session:
         orgs = visible_organisations(session, user)
-        org_ids = {o.id for o in orgs}
-        rows = [
-            u
-            for u in user_service.list_users(session)
-            if user.organisation_id is None or u.organisation_id in org_ids
-        ]
+        rows = user_service.list_users(session)
         names = {o.id: o.name for o in orgs}
     return render(
         request,
@@ -64,8 +59,7 @@ async def create(request: Request, user: CurrentUser = Depends(admin)) -> Respon
     org_id = form.integer("organisation_id")
     with unit_of_work(engine(request)) as session:
         allowed = {o.id for o in visible_organisations(session, user)}
-        own_only = user.organisation_id is not None and org_id != user.organisation_id
-        if own_only or (org_id is not None and org_id not in allowed):
+        if org_id is not None and org_id not in allowed:
             form.error("organisation_id", _("Choose one of the options."))
         if password and len(password) < MIN_PASSWORD_LENGTH:
             form.error(

@@ -1,0 +1,39 @@
+"""A browser-like test client for the web tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+PASSWORD = "correct-horse-battery"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser(TestClient):
+    """A test client that reads the CSRF token from a page before posting a form."""
+
+    def token(self, path: str = "/login") -> str:
+        """The CSRF token shown on ``path`` (the session's token)."""
+        page = self.get(path)
+        found = CSRF.search(page.text)
+        if found is None:
+            raise AssertionError(f"no CSRF token on {path} ({page.status_code})")
+        return found.group(1)
+
+    def submit(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST ``data`` to ``path`` with the session's CSRF token (no redirects)."""
+        form = {"csrf_token": self.token(kwargs.pop("token_from", "/login")), **(data or {})}
+        return self.post(path, data=form, follow_redirects=False, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        """Log in; returns the response to the login POST."""
+        return self.submit("/login", {"email": email, "password": password})
+
+
+def as_role(browser: Browser, role: str) -> Browser:
+    """``browser`` logged in as the Acme user with ``role``."""
+    response = browser.login(f"{role}@acme.example")
+    assert response.status_code == 303, response.text
+    return browser
