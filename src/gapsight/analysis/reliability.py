@@ -60,6 +60,7 @@ from gapsight.analysis.result import (
     AnalysisWarning,
     Number,
     Undefined,
+    defined,
     frame_value,
     is_defined,
     note_of,
@@ -106,7 +107,7 @@ def alpha_from_covariance(cov: FloatMatrix) -> float:
     """
     k = cov.shape[0]
     total = float(cov.sum())
-    if k < 2 or total == 0.0:
+    if k < 2 or total <= 0.0:  # ≤ 0 only with zero or inconsistent pairwise variances
         return math.nan
     return float(k / (k - 1) * (1.0 - float(np.trace(cov)) / total))
 
@@ -119,7 +120,8 @@ def standardized_alpha_from_covariance(cov: FloatMatrix) -> float:
         return math.nan
     r = cov / np.outer(d, d)
     rbar = (float(r.sum()) - k) / (k * (k - 1))
-    return float(k * rbar / (1.0 + (k - 1) * rbar))
+    denominator = 1.0 + (k - 1) * rbar
+    return float(k * rbar / denominator) if denominator > 0.0 else math.nan
 
 
 def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[Number, Number]:
@@ -353,8 +355,11 @@ def _reliability(
         rbar: Number = Undefined(reason)
         warnings.append(AnalysisWarning("zero_variance", f"{name}: {reason}", name))
     else:
-        alpha = alpha_from_covariance(cov)
-        std_alpha = standardized_alpha_from_covariance(cov)
+        flat = "the total score has no positive variance"
+        alpha = defined(alpha_from_covariance(cov), flat)
+        std_alpha = defined(
+            standardized_alpha_from_covariance(cov), "mean inter-item correlation is −1/(k − 1)"
+        )
         d = np.sqrt(var)
         rbar = (float((cov / np.outer(d, d)).sum()) - k) / (k * (k - 1))
 
@@ -367,7 +372,7 @@ def _reliability(
         elif zero[keep].any():
             aid = Undefined(_zero_variance_reason(use, list(zero & keep), where))
         else:
-            aid = alpha_from_covariance(sub)
+            aid = defined(alpha_from_covariance(sub), f"the rest score without {code} is constant")
         rest_var = float(sub.sum())
         if zero[i]:
             rir: Number = Undefined(f"zero variance of {code} on the {where}")
