@@ -7,8 +7,10 @@ must add nothing) and, for a few, against pandas/SciPy computed here.
 from __future__ import annotations
 
 import math
+import runpy
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -355,3 +357,12 @@ def test_analyze_with_breakdowns_and_drivers() -> None:
     a = gapsight.analyze(wave(), ["servqual22", "kto"], by=["segment"])
     assert list(a.breakdowns) == ["segment"]
     assert [d.outcome for d in a.drivers] == ["grade_overall", "cvs"]
+
+
+# ------------------------------------------------------------------- docs/examples
+def test_the_documented_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    script = Path(__file__).resolve().parents[2] / "docs" / "examples" / "analyst_example.py"
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "Largest dimension gap: reliability" in out
+    assert "perception.reliability" in out and "Key drivers of grade_overall" in out

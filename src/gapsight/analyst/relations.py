@@ -50,6 +50,7 @@ __all__ = [
     "default_drivers",
     "drivers",
     "drivers_of",
+    "mirror_dimensions",
     "mirror_gaps",
     "scores_of",
 ]
@@ -168,6 +169,19 @@ def drivers_of(
     )
 
 
+def mirror_dimensions(instrument: Instrument) -> dict[str, str]:
+    """Item code → the group its mirror gap is aggregated in: the dimension, split by
+    part for paired instruments (``expectation.reliability``, ``perception.reliability``)
+    so expectations and perceptions are never averaged together."""
+    out: dict[str, str] = {}
+    for it in instrument.items():
+        if it.dimension is None:
+            continue
+        paired = it.part in ("expectation", "perception", "minimum", "desired", "importance")
+        out[it.code] = f"{it.part}.{it.dimension}" if paired else it.dimension
+    return out
+
+
 # ------------------------------------------------------------------ on a DataFrame
 def breakdown(
     data: pd.DataFrame | ResponseMatrix,
@@ -269,6 +283,7 @@ def mirror_gaps(
         reference,
         comparison,
         codes=codes,
+        dimensions=mirror_dimensions(ins),
         instrument=ins,
         threshold=threshold,
         alpha=alpha,
