@@ -13,7 +13,9 @@ from sqlalchemy import Engine
 
 from gapsight.services.exports import export_table, export_wave
 from gapsight.services.responses import store_table
+from gapsight.services.studies import create_study
 from gapsight.store.database import unit_of_work
+from gapsight.store.models import Study
 
 from .helpers import make_study, table
 
@@ -79,3 +81,33 @@ def test_export_formats_round_trip_values(db_engine: Engine, tmp_path: Path, fmt
     assert float(frame["q1"].iloc[0]) == 5.0 and float(frame["q1"].iloc[1]) == 1.0
     assert float(frame["q3"].iloc[0]) == 3.0
     assert not IDENTIFYING & {str(c).lower() for c in frame.columns}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "parquet"])
+def test_export_then_import_gives_the_same_wave(
+    db_engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    from gapsight.services.imports import import_responses
+    from gapsight.services.responses import load_wave
+
+    wave_id = _wave(db_engine, anonymous=True)
+    out = tmp_path / f"wave.{fmt}"
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "ignore: [response_id, status, completed]\ncharacteristics: {segment: string}\n",
+        encoding="utf-8",
+    )
+    with unit_of_work(db_engine) as session:
+        export_wave(session, wave_id, out)
+        org_id = session.get(Study, wave_id).organisation_id  # type: ignore[union-attr]
+        second = create_study(
+            session, organisation_id=org_id, name="copy", kind="customer", instrument="small@1"
+        ).id
+        import_responses(session, second, out, mapping_path=mapping)
+    before, after = load_wave(db_engine, wave_id), load_wave(db_engine, second)
+    np.testing.assert_array_equal(after.matrix.values, before.matrix.values)
+    assert after.matrix.dont_know is not None and before.matrix.dont_know is not None
+    np.testing.assert_array_equal(after.matrix.dont_know, before.matrix.dont_know)
+    assert after.texts == before.texts
+    assert after.statuses.tolist() == before.statuses.tolist()
+    assert after.matrix.characteristics["segment"].tolist() == ["A", "B"]
