@@ -122,6 +122,8 @@ class MirrorGaps:
         alpha: significance level for the flag.
         adjust: multiple-comparison method applied to each family.
         confidence: level of the item intervals.
+        label: which gap this is (``"mirror"``, ``"gap1"``, ``"gap6"``, ``"gap7"`` …),
+            as given by the caller, for reports.
     """
 
     items: tuple[ItemGap, ...]
@@ -130,6 +132,7 @@ class MirrorGaps:
     alpha: float
     adjust: str
     confidence: float
+    label: str = "mirror"
 
     @property
     def flagged(self) -> tuple[str, ...]:
@@ -145,6 +148,7 @@ class MirrorGaps:
             nums = (i.reference_mean, i.comparison_mean, i.gap, i.t, i.df, i.p, i.p_adjusted)
             rows.append(
                 {
+                    "gap_type": self.label,
                     "code": i.code,
                     "dimension": i.dimension,
                     "n_reference": i.n_reference,
@@ -235,6 +239,7 @@ def mirror_gaps(
     adjust: str = "holm",
     confidence: float = 0.95,
     min_valid_share: float = 0.5,
+    label: str = "mirror",
 ) -> MirrorGaps:
     """Gaps ``mean(comparison) − mean(reference)`` per item and dimension.
 
@@ -252,6 +257,7 @@ def mirror_gaps(
         confidence: level of the Welch intervals.
         min_valid_share: share of a dimension's items a respondent must have answered
             to get a dimension score (dimension test only).
+        label: which gap this is (``"mirror"``, ``"gap1"``, ``"gap6"``, ``"gap7"``).
     """
     conf = check_confidence(confidence)
     method = check_method(adjust)
@@ -379,4 +385,5 @@ def mirror_gaps(
         alpha=alpha,
         adjust=method,
         confidence=conf,
+        label=label,
     )
