@@ -1,7 +1,8 @@
 """Wave-over-wave change against SciPy and statsmodels.
 
 Sources: Welch — ``scipy.stats.ttest_ind(equal_var=False)`` (and its ``confidence_interval``);
-paired — ``scipy.stats.ttest_rel``; pooled z — ``statsmodels.stats.proportion.proportions_ztest``;
+paired — ``scipy.stats.ttest_rel``; pooled z — statsmodels ``proportions_ztest`` and
+``test_proportions_2indep(method="score", correction=False)``;
 Newcombe hybrid score — ``statsmodels confint_proportions_2indep(method="newcomb")``;
 Wald — ``confint_proportions_2indep(method="wald")``;
 Wilson — ``proportion_confint(method="wilson")``.
@@ -16,6 +17,9 @@ from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
     proportions_ztest,
+)
+from statsmodels.stats.proportion import (
+    test_proportions_2indep as sm_test_proportions_2indep,  # not a pytest test
 )
 
 from gapsight.analysis.change import (
@@ -78,6 +82,9 @@ def test_proportion_change_matches_statsmodels() -> None:
     res = proportion_change(x1, n1, x2, n2, confidence=0.95)
     z, p = proportions_ztest(np.array([x2, x1]), np.array([n2, n1]))
     assert res.z == pytest.approx(z) and res.p == pytest.approx(p)
+    # the score test without continuity correction is the same pooled z
+    score = sm_test_proportions_2indep(x2, n2, x1, n1, method="score", correction=False)
+    assert res.z == pytest.approx(score.statistic) and res.p == pytest.approx(score.pvalue)
     lo, hi = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb", compare="diff")
     assert (res.ci_low_pp, res.ci_high_pp) == pytest.approx((100 * lo, 100 * hi))
     assert res.difference_pp == pytest.approx(100 * (x2 / n2 - x1 / n1))
