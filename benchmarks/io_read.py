@@ -18,6 +18,8 @@ within 5× the baseline. Run::
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import tempfile
 import time
@@ -85,6 +87,7 @@ def main() -> None:
         print(f"generating {path} …", flush=True)
         generate(path, args.rows, args.items)
     ins = instrument(args.items)
+    load_before = os.getloadavg()
     steps: list[tuple[int, int]] = []
     baseline, ours, ours_progress = [], [], []
     for _ in range(args.repeat):
@@ -94,16 +97,36 @@ def main() -> None:
         ours_progress.append(
             timed(lambda: read_responses(path, ins, progress=lambda d, t: steps.append((d, t))))
         )
+    load_after = os.getloadavg()
     table = read_responses(path, ins)
     size = path.stat().st_size / 1e6
-    print(f"file: {path} ({size:.0f} MB, {table.n:,} respondents × {len(table.matrix.codes)} items)")
+    print(
+        f"file: {path} ({size:.0f} MB, {table.n:,} respondents × {len(table.matrix.codes)} items)"
+    )
     print(f"don't know cells: {int(table.matrix.dont_know.sum()):,}")  # type: ignore[union-attr]
+    print(_machine(load_before, load_after))
     b, o, p = (statistics.median(x) for x in (baseline, ours, ours_progress))
     print(f"pandas.read_csv (baseline)          median {b:6.2f} s  runs {_fmt(baseline)}")
-    print(f"read_responses (read + validate)    median {o:6.2f} s  runs {_fmt(ours)}  = {o / b:.2f}×")
+    print(
+        f"read_responses (read + validate)    median {o:6.2f} s  runs {_fmt(ours)}  = {o / b:.2f}×"
+    )
     print(
         f"read_responses with progress        median {p:6.2f} s  runs {_fmt(ours_progress)}  "
         f"= {p / b:.2f}× ({len(steps)} progress calls)"
+    )
+
+
+def _machine(before: tuple[float, ...], after: tuple[float, ...]) -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"machine: {os.cpu_count()} CPUs {model}, Python {platform.python_version()}, "
+        f"load average (1 min) {before[0]:.2f} before, {after[0]:.2f} after"
     )
 
 

@@ -85,7 +85,8 @@ LANGUAGES = ("nl", "en")
 Role = Literal["item", "text", "dont_know_flag", "characteristic", "key", "contact", "ignore"]
 
 _EMAIL = r"^[^@\s,;<>]+@[^@\s,;<>.]+(\.[^@\s,;<>.]+)+$"
-_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_NUMBER = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
+"""A number as text; a decimal comma (Dutch ``1,5``) is accepted."""
 _TRUE = {"1", "true", "yes", "y", "ja", "j", "waar", "t"}
 _FALSE = {"0", "false", "no", "n", "nee", "onwaar", "f"}
 
@@ -181,8 +182,7 @@ def _plan(
                 problems.append(ImportProblem(None, header, None, expected_unknown))
             continue
         role, target = found
-        kind = "characteristic" if role == "characteristic" else role
-        prior = targets.get((kind, target))
+        prior = targets.get((role, target))
         if prior is not None and role in ("item", "text", "characteristic", "contact", "key"):
             problems.append(
                 ImportProblem(
@@ -190,7 +190,7 @@ def _plan(
                 )
             )
             continue
-        targets[(kind, target)] = header
+        targets[(role, target)] = header
         columns.append(PlannedColumn(i, header, role, target))
     present = {normalise(str(h)) for h in headers if h is not None}
     for what, column in required:
@@ -233,6 +233,16 @@ def plan_responses(headers: Sequence[str], instrument: Instrument, mapping: Impo
             return ("dont_know_flag", codes[n.removesuffix(DONT_KNOW_SUFFIX)])
         return None
 
+    for name in mapping.characteristics:
+        if name.casefold() in codes or normalise(name) == KEY_COLUMN:
+            mapping_problems.append(
+                ImportProblem(
+                    None,
+                    name,
+                    None,
+                    "a characteristic name that is not an item code or respondent_key",
+                )
+            )
     sample = ", ".join(instrument.codes()[:3])
     required = [("declared as characteristic " + n, c.column) for n, c in _chars(mapping)]
     if mapping.respondent_key:
@@ -364,6 +374,7 @@ def _as_numbers(data: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool
         empty = pc.fill_null(empty, True)
         ok = pc.and_(pc.invert(empty), pc.match_substring_regex(text, _NUMBER))
         ok = pc.fill_null(ok, False)
+        text = pc.replace_substring(text, ",", ".")
         numbers = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
         bad = pc.and_(pc.invert(empty), pc.invert(ok))
         return _arrow_floats(numbers), np.asarray(bad.to_numpy(zero_copy_only=False), bool)
@@ -402,7 +413,7 @@ def _cell_number(v: Any) -> tuple[float, bool]:
         if s in NULL_TOKENS:
             return (math.nan, False)
         if re.match(_NUMBER, s):
-            return (float(s), False)
+            return (float(s.replace(",", ".")), False)
     return (math.nan, True)
 
 

@@ -276,3 +276,44 @@ def test_text_in_many_columns(tmp_path: Path) -> None:
     assert [(p.split(":")[0], p.split("'")[3]) for p in problems] == [
         (f"row 3, column 'x{i}'", "abcdef"[i]) for i in range(6)
     ]
+
+
+def test_decimal_comma_in_semicolon_files(mini: Instrument, write_csv: WriteCsv) -> None:
+    mapping = ImportMapping().with_characteristics({"revenue": "float"})
+    table = read_responses(write_csv("q1;revenue\n5,0;1,5\n"), mini, mapping=mapping)
+    assert table.matrix.values.tolist() == [[5.0]]
+    assert table.characteristics["revenue"].tolist() == [1.5]
+
+
+def test_characteristic_named_like_an_item(mini: Instrument, write_csv: WriteCsv) -> None:
+    mapping = ImportMapping.parse({"characteristics": {"q2": {"column": "Q2x"}}})
+    assert rejected(write_csv("q1,Q2x\n1,a\n"), mini, mapping=mapping) == [
+        "column 'q2'; expected a characteristic name that is not an item code or respondent_key"
+    ]
+
+
+def test_points_must_add_up(tmp_path: Path) -> None:
+    from gapsight.instruments import parse_yaml
+
+    ins = parse_yaml(
+        """
+id: weights
+languages: [en]
+title: {en: Weights}
+scales:
+  - {id: p, kind: points, min: 0, max: 100}
+sections:
+  - id: s
+    title: {en: S}
+    items:
+      - {code: w_a, text: {en: A}, scale: p}
+      - {code: w_b, text: {en: B}, scale: p}
+constraints:
+  - {kind: sum, codes: [w_a, w_b], total: 100}
+"""
+    )
+    path = tmp_path / "w.csv"
+    path.write_text("w_a,w_b\n60,40\n,\n70,40\n100,\n")
+    assert rejected(path, ins) == [
+        "row 4, column 'w_a+w_b': got '110'; expected answers that add up to 100"
+    ]
