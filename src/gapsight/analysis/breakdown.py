@@ -263,6 +263,14 @@ class BreakdownCell:
         """True when no number of this cell may be displayed."""
         return self.status in ("below_minimum", "complementary")
 
+    @property
+    def public_status(self) -> Literal["shown", "empty", "suppressed"]:
+        """The status safe to publish: small and complementary cells are both
+        ``"suppressed"`` (see :attr:`status`)."""
+        if self.suppressed:
+            return "suppressed"
+        return "empty" if self.status == "empty" else "shown"
+
     def row(self) -> dict[str, Any]:
         """A flat dict for tables; suppressed cells have no numbers, only the reason."""
         est = self.estimate

@@ -7,8 +7,11 @@ improved by ≥ 10 percentage points on the previous measurement**. On a 0–10 
 scale range). A per-organisation setting may choose a **relative +10 %** instead
 (``current ≥ previous × 1.10``). Every check says which rule it applied.
 
-Comparisons use a tolerance of 1e-9 so that 2.3 − 1.3 (0.9999999999999998 in binary
-floating point) counts as an improvement of 1.0, as a person reading the report would.
+The check uses the unrounded score (rounding happens only when displaying): a CVS of
+6.96 does not meet "≥ 7" although one decimal would print it as 7.0, so reports should
+print the verdict next to the number. Comparisons use a tolerance of 1e-9 so that
+2.3 − 1.3 (0.9999999999999998 in binary floating point) counts as an improvement of 1.0,
+as a person reading the report would.
 
 Example::
 

@@ -78,6 +78,7 @@ def test_suppressed_cells_have_reason_and_no_number() -> None:
     # the same public reason for the small cell and its complement, and no status column
     assert len({c.reason for c in hidden}) == 1
     assert "status" not in b.to_frame().columns
+    assert {c.public_status for c in hidden} == {"suppressed"}
 
 
 def test_min_n_range_and_total_below_minimum() -> None:
