@@ -171,6 +171,7 @@ def analyze_matrix(
         skipped["servqual"] = "no expectation items in the data (perceptions only: SERVPERF)"
     else:
         skipped["servqual"] = "no SERVQUAL expectation/perception items in the data"
+        skipped["servperf"] = "no SERVQUAL perception items in the data"
 
     reliability: ReliabilityTable | None = reliability_of(instrument, matrix, options)
     if reliability is not None and reliability.scales:

@@ -59,6 +59,7 @@ VERSION = 1
 """Value of the document's ``version`` key; incremented when a key changes meaning."""
 
 NOT_FINITE = "not a finite number"
+NO_DISTRIBUTION = "answers are not whole numbers on a tabulable scale"
 
 
 def _plain(value: Any) -> Any:
@@ -123,7 +124,9 @@ def descriptives_section(desc: Descriptives) -> list[dict[str, Any]]:
             dont_know=it.dont_know,
             missing=it.missing,
             distribution=(
-                None if it.distribution is None else {str(k): v for k, v in it.distribution.items()}
+                Undefined(NO_DISTRIBUTION)
+                if it.distribution is None
+                else {str(k): v for k, v in it.distribution.items()}
             ),
         )
         for it in desc.items

@@ -1,0 +1,153 @@
+"""The analysis document: JSON-able, no NaN, every null explained, numbers as computed."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gapsight
+from gapsight.analysis.result import Undefined
+from gapsight.services.analysis_document import (
+    FORMAT,
+    NOT_FINITE,
+    VERSION,
+    build_document,
+    dumps,
+    record,
+)
+
+ALLOWED_NULLS = {"source", "options.dont_know_code"}
+"""Nulls that mean "not given" rather than "could not be computed"."""
+
+
+def wave(n: int = 40, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    g = rng.normal(size=n)
+    cols: dict[str, Any] = {}
+    for i in range(1, 23):
+        cols[f"e{i:02d}"] = np.clip(np.rint(5.8 + 0.5 * g + rng.normal(0, 0.8, n)), 1, 7)
+        cols[f"p{i:02d}"] = np.clip(np.rint(5.0 + 0.8 * g + rng.normal(0, 0.8, n)), 1, 7)
+    for c in ("cvs_satisfaction", "cvs_loyalty", "cvs_recommend"):
+        cols[c] = np.clip(np.rint(7 + 1.5 * g + rng.normal(0, 1, n)), 0, 10)
+    cols["grade_overall"] = np.clip(np.rint(7 + g + rng.normal(0, 1, n)), 1, 10)
+    return pd.DataFrame(cols)
+
+
+def unexplained_nulls(node: Any, path: str = "") -> list[str]:
+    """Paths of ``null`` values that have no reason next to them."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        reasons = node.get("reasons", {})
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            if value is None and key not in reasons and here not in ALLOWED_NULLS:
+                found.append(here)
+            found += unexplained_nulls(value, here)
+    elif isinstance(node, list):
+        for value in node:
+            found += unexplained_nulls(value, f"{path}[]")
+    return found
+
+
+# ---------------------------------------------------------------------------- record
+def test_record_turns_undefined_into_null_with_reason() -> None:
+    out = record(code="01", t=Undefined("fewer than 2 complete pairs"), n=1)
+    assert out == {"code": "01", "t": None, "n": 1, "reasons": {"t": "fewer than 2 complete pairs"}}
+
+
+def test_record_catches_stray_nan_and_unwraps_numpy() -> None:
+    out = record(a=float("nan"), b=np.float64(1.5), c=np.int64(3), d=[np.int32(1)])
+    assert out == {"a": None, "b": 1.5, "c": 3, "d": [1], "reasons": {"a": NOT_FINITE}}
+    assert type(out["c"]) is int
+
+
+def test_record_without_undefined_has_no_reasons_key() -> None:
+    assert record(x=1.0) == {"x": 1.0}
+
+
+def test_dumps_refuses_nan() -> None:
+    with pytest.raises(ValueError):
+        dumps({"x": math.nan})
+
+
+# ------------------------------------------------------------------- build_document
+def test_document_header_and_numbers() -> None:
+    frame = wave()
+    doc = build_document(gapsight.analyze(frame, ["servqual22", "cvs"]), source="w.csv")
+    assert (doc["format"], doc["version"], doc["source"], doc["n"]) == (
+        FORMAT,
+        VERSION,
+        "w.csv",
+        40,
+    )
+    assert doc["instrument"]["combined_from"] == ["servqual22@1", "cvs@1"]
+    item = doc["servqual"]["items"][2]
+    assert item["code"] == "03"
+    assert item["gap"] == pytest.approx(frame["p03"].mean() - frame["e03"].mean())
+    assert doc["servqual"]["weighted"] is None
+    assert "importance points" in doc["servqual"]["reasons"]["weighted"]
+    assert "weighted_gap" not in doc["servqual"]["overall"]
+    assert doc["grades"][0]["code"] == "grade_overall"
+    assert unexplained_nulls(doc) == []
+    json.loads(dumps(doc))
+
+
+def test_swapping_e_and_p_negates_every_gap() -> None:
+    frame = wave()
+    swapped = frame.rename(
+        columns={**{f"e{i:02d}": f"p{i:02d}" for i in range(1, 23)},
+                 **{f"p{i:02d}": f"e{i:02d}" for i in range(1, 23)}}
+    )  # fmt: skip
+    a = build_document(gapsight.analyze(frame, "servqual22"))["servqual"]
+    b = build_document(gapsight.analyze(swapped, "servqual22"))["servqual"]
+    for x, y in zip(a["items"], b["items"], strict=True):
+        assert y["gap"] == pytest.approx(-x["gap"])
+        assert y["t"] == pytest.approx(-x["t"])
+    assert b["overall"]["gap"] == pytest.approx(-a["overall"]["gap"])
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["one respondent", "constant items", "all don't know", "empty wave"],
+)
+def test_degenerate_waves_give_nulls_with_reasons_never_nan(case: str) -> None:
+    frame = wave()
+    if case == "one respondent":
+        frame = frame.iloc[[0]]
+    elif case == "constant items":
+        frame[[f"p{i:02d}" for i in range(1, 23)]] = 4.0
+    elif case == "all don't know":
+        frame[[f"p{i:02d}" for i in range(1, 23)]] = 8.0
+    else:
+        frame = frame.iloc[:0]
+    doc = build_document(gapsight.analyze(frame, ["servqual22", "cvs"], dont_know_code=8))
+    text = dumps(doc)
+    assert "NaN" not in text
+    assert unexplained_nulls(doc) == []
+    assert doc["servqual"] is not None
+
+
+def test_sections_that_do_not_apply_are_null_with_a_reason() -> None:
+    frame = wave()[["cvs_satisfaction", "cvs_loyalty", "cvs_recommend"]]
+    doc = build_document(gapsight.analyze(frame, "cvs"))
+    for section in ("servqual", "servperf", "reliability", "grades"):
+        assert doc[section] is None
+        assert doc["reasons"][section]
+    assert doc["drivers"] == [] and doc["breakdowns"] == {}
+
+
+def test_breakdown_cells_suppressed_with_reason() -> None:
+    frame = wave()
+    frame["segment"] = ["tiny"] * 2 + ["big"] * 38
+    doc = build_document(gapsight.analyze(frame, "cvs", by=["segment"]))
+    rows = {r["code"]: r for r in doc["breakdowns"]["segment"]}
+    tiny = next(g for g in rows["cvs"]["groups"] if g["group"] == "tiny")
+    assert tiny["n"] is None and tiny["reasons"]["n"]
+    assert "mean" not in tiny
+    assert rows["nps"]["total"]["mean"] == pytest.approx(doc["nps"]["score"])
+    assert unexplained_nulls(doc) == []
