@@ -1,15 +1,17 @@
-"""``gapsight import`` and ``gapsight export``, including the real entry point's
-one-line errors and exit codes."""
+"""``gapsight import`` and ``gapsight export``, including the entry point's one-line
+errors and exit codes (through ``run_app``, as the console script runs)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
+import typer
+
+from gapsight.cli.common import run_app
 
 
 def _study(run: Any) -> None:
@@ -34,35 +36,37 @@ def test_import_then_export(run: Any, tmp_path: Path) -> None:
     assert frame["cvs_satisfaction"].tolist() == [8, 7]
 
 
-def test_rejected_import_lists_problems_and_exits_1(tmp_path: Path) -> None:
-    env = {**os.environ, "GAPSIGHT_DATA_DIR": str(tmp_path / "d"), "COLUMNS": "200"}
-    env.pop("GAPSIGHT_DATABASE_URL", None)
+def test_rejected_import_lists_problems_and_exits_1(
+    run: Any,
+    app: typer.Typer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _study(run)
 
-    def gapsight(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", "from gapsight.cli.main import run; run()", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    def gapsight(*args: str) -> int:
+        """Run like the console script: errors as messages and an exit status."""
+        monkeypatch.setattr(sys, "argv", ["gapsight", *args, "--data-dir", str(tmp_path / "data")])
+        with pytest.raises(SystemExit) as stop:
+            run_app(app)
+            raise SystemExit(0)
+        return int(stop.value.code or 0)
 
-    assert gapsight("init", "--admin-password", "long enough").returncode == 0
-    assert gapsight("study", "create", "--name", "w", "--instrument", "cvs").returncode == 0
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "cvs_satisfaction;cvs_loyalty;cvs_recommend\n"
         + "".join(f"11;{i % 11};x\n" for i in range(60)),
         "utf-8",
     )
-    result = gapsight("import", "--study", "1", str(bad))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert "not imported, 120 problem(s); nothing was stored" in result.stderr
-    assert "row 2, column 'cvs_recommend'" in result.stderr
-    assert "… and 70 more problem(s)" in result.stderr
-    listed = gapsight("study", "list")
-    assert " 0 " in listed.stdout or "│ 0" in listed.stdout
-    missing = gapsight("export", "--study", "7", "--out", str(tmp_path / "x.csv"))
-    assert missing.returncode == 1
-    assert "no study with id 7" in missing.stderr and "Traceback" not in missing.stderr
+    capsys.readouterr()
+    assert gapsight("import", "--study", "1", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "not imported, 120 problem(s); nothing was stored" in err
+    assert "row 2, column 'cvs_recommend'" in err
+    assert "… and 70 more problem(s)" in err
+    assert "0 complete" in run("study", "show", "1").output
+    assert gapsight("export", "--study", "7", "--out", str(tmp_path / "x.csv")) == 1
+    err = capsys.readouterr().err
+    assert "no study with id 7" in err and "Traceback" not in err
