@@ -95,7 +95,7 @@ def first_means(block: FloatMatrix, valid: BoolMatrix) -> FloatVector:
 def shifted(block: FloatMatrix, shift: FloatVector) -> FloatMatrix:
     """``block − shift`` with missing values set to 0 (a new array)."""
     z = np.subtract(block, shift)
-    np.nan_to_num(z, copy=False, nan=0.0)
+    np.copyto(z, 0.0, where=np.isnan(z))  # nan_to_num would also scan for ±inf
     return z
 
 

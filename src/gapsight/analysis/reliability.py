@@ -275,6 +275,17 @@ class ReliabilityTable:
         return pd.DataFrame([s.summary() for s in self.scales]).set_index("scale")
 
 
+INCONSISTENT = "the pairwise covariances are inconsistent (a value above 1 resulted); use listwise"
+
+
+def _bounded(value: Number, *, absolute: bool = False) -> Number:
+    """Alpha and correlations cannot exceed 1; with pairwise covariances (not positive
+    semi-definite) the formulas can: report that instead of an impossible number."""
+    if is_defined(value) and (abs(value) if absolute else value) > 1.0 + 1e-12:
+        return Undefined(INCONSISTENT)
+    return value
+
+
 def _zero_variance_reason(codes: Sequence[str], zero: Sequence[bool], where: str) -> str:
     names = ", ".join(c for c, z in zip(codes, zero, strict=True) if z)
     return f"zero variance of {names} on the {where}"
@@ -356,9 +367,12 @@ def _reliability(
         warnings.append(AnalysisWarning("zero_variance", f"{name}: {reason}", name))
     else:
         flat = "the total score has no positive variance"
-        alpha = defined(alpha_from_covariance(cov), flat)
-        std_alpha = defined(
-            standardized_alpha_from_covariance(cov), "mean inter-item correlation is −1/(k − 1)"
+        alpha = _bounded(defined(alpha_from_covariance(cov), flat))
+        std_alpha = _bounded(
+            defined(
+                standardized_alpha_from_covariance(cov),
+                "mean inter-item correlation is −1/(k − 1)",
+            )
         )
         d = np.sqrt(var)
         rbar = (float((cov / np.outer(d, d)).sum()) - k) / (k * (k - 1))
@@ -372,14 +386,18 @@ def _reliability(
         elif zero[keep].any():
             aid = Undefined(_zero_variance_reason(use, list(zero & keep), where))
         else:
-            aid = defined(alpha_from_covariance(sub), f"the rest score without {code} is constant")
+            aid = _bounded(
+                defined(alpha_from_covariance(sub), f"the rest score without {code} is constant")
+            )
         rest_var = float(sub.sum())
         if zero[i]:
             rir: Number = Undefined(f"zero variance of {code} on the {where}")
         elif rest_var <= 0.0:
             rir = Undefined(f"zero variance of the rest score without {code}")
         else:
-            rir = float((cov[i].sum() - cov[i, i]) / math.sqrt(cov[i, i] * rest_var))
+            rir = _bounded(
+                float((cov[i].sum() - cov[i, i]) / math.sqrt(cov[i, i] * rest_var)), absolute=True
+            )
         items.append(
             ItemReliability(
                 code=code,
@@ -390,6 +408,9 @@ def _reliability(
             )
         )
 
+    values = [alpha, std_alpha, *(v for it in items for v in (it.alpha_if_deleted, it.item_rest_r))]
+    if any(isinstance(v, Undefined) and v.reason == INCONSISTENT for v in values):
+        warnings.append(AnalysisWarning("pairwise_inconsistent", f"{name}: {INCONSISTENT}", name))
     if is_defined(alpha):
         lo, hi = feldt_interval(alpha, n, k, conf)
         if alpha < ALPHA_THRESHOLD:

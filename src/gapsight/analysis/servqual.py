@@ -787,8 +787,9 @@ def _dimension_means(
     ``z`` holds the shifted, zero-filled values and ``vf`` the validity as 0/1, so the
     group counts and sums are two matrix products: ``vf·G`` and ``z·G + vf·(G∘shift)``.
     """
-    cnt = vf @ groups
-    tot = z @ groups + vf @ (groups * shift[:, None])
+    g = groups.shape[1]
+    both = vf @ np.hstack([groups, groups * shift[:, None]])
+    cnt, tot = both[:, :g], z @ groups + both[:, g:]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(np.where(cnt >= need, tot / cnt, np.nan))
 

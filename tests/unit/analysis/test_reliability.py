@@ -206,3 +206,17 @@ def test_alpha_never_exceeds_one(k: int, n: int, seed: int, missing: str) -> Non
         assert again.alpha == pytest.approx(rel.alpha, rel=1e-9, abs=1e-12)
     else:
         assert again.alpha == rel.alpha
+
+
+def test_inconsistent_pairwise_covariances_are_reported_not_printed_above_one() -> None:
+    # found by hypothesis: with 3 respondents and missing cells, pairwise covariances
+    # imply a correlation above 1 and the raw formula would give alpha-if-deleted > 1
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 6, (3, 3)).astype(float)
+    x[rng.random(x.shape) < 0.1] = np.nan
+    m = ResponseMatrix(codes=("i0", "i1", "i2"), values=x)
+    rel = cronbach_alpha(m, m.codes, missing="pairwise")
+    values = [rel.alpha, *(i.alpha_if_deleted for i in rel.items)]
+    assert any(isinstance(v, Undefined) and "inconsistent" in v.reason for v in values)
+    assert all(not is_defined(v) or v <= 1 for v in values)
+    assert any(w.code == "pairwise_inconsistent" for w in rel.warnings)
