@@ -2,7 +2,7 @@
 
 :func:`install` migrates the database, then stores what
 :func:`gapsight.services.demo_data.generate` makes — the organisation, its instruments,
-five waves with their responses and a demo login — through the same services an
+six waves with their samples and responses and a demo login — through the same services an
 import uses, in one transaction: a failure leaves nothing half-loaded.
 
 Loading is idempotent. The demo organisation is recognised by the ``demo`` entry in
