@@ -26,10 +26,16 @@ SEED = {"north": (10, 7), "south": (5, 2), "east": (6, 5)}
 
 
 def seed(session: Any, **study_overrides: Any) -> int:
-    """A customer study on the small instrument with a sample and responses by region:
-    north has 1 bounce, every invitation was sent, half of them opened; per region
-    one response is partial and the rest complete."""
+    """A customer study on the small instrument, filled by :func:`fill_fieldwork`."""
     study = make_study(session, **study_overrides)
+    fill_fieldwork(session, study.id)
+    return study.id
+
+
+def fill_fieldwork(session: Any, study_id: int) -> None:
+    """A sample and responses by region (:data:`SEED`): north has 1 bounce, every
+    invitation was sent, half of them opened; per region one response is partial and
+    the rest complete."""
     n = 0
     for region, (invited, responded) in SEED.items():
         for i in range(invited):
@@ -37,7 +43,7 @@ def seed(session: Any, **study_overrides: Any) -> int:
             bounced = region == "north" and i == 0
             session.add(
                 Invitation(
-                    wave_id=study.id,
+                    wave_id=study_id,
                     email=f"c{n}@example.org",
                     characteristics={"region": region},
                     invited_at=NOW,
@@ -48,9 +54,8 @@ def seed(session: Any, **study_overrides: Any) -> int:
             )
         rows = [[4.0, 4.0, 4.0]] * (responded - 1) + [[4.0, float("nan"), float("nan")]]
         regions = pd.DataFrame({"region": [region] * responded})
-        store_table(session, study.id, table(rows, characteristics=regions), now=NOW)
+        store_table(session, study_id, table(rows, characteristics=regions), now=NOW)
     session.flush()
-    return study.id
 
 
 def test_counts_rates_and_suppressed_groups(db_engine: Engine) -> None:

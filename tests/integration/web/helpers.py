@@ -37,3 +37,24 @@ def as_role(browser: Browser, role: str) -> Browser:
     response = browser.login(f"{role}@acme.example")
     assert response.status_code == 303, response.text
     return browser
+
+
+def small_study(engine: Any, organisation_id: int, **overrides: Any) -> int:
+    """A draft customer study of ``organisation_id`` on the small test instrument."""
+    from gapsight.services.instruments import register
+    from gapsight.services.studies import create_study
+    from gapsight.store.database import unit_of_work
+
+    from ..services.helpers import small_instrument
+
+    with unit_of_work(engine) as session:
+        version = register(session, small_instrument())
+        settings: dict[str, Any] = {
+            "organisation_id": organisation_id,
+            "name": "KTO 2026",
+            "kind": "customer",
+            "instrument": version.id,
+            "anonymity_mode": "choice",
+            **overrides,
+        }
+        return create_study(session, **settings).id

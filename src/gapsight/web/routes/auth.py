@@ -83,5 +83,6 @@ def logout(request: Request) -> Response:
     request.session.clear()
     if language:
         request.session[LANG_KEY] = language
-    flash(request, gettext_for(request)("You are logged out."))
+    _ = gettext_for(request)
+    flash(request, _("You are logged out."))
     return RedirectResponse("/login", status_code=303)

@@ -94,7 +94,8 @@ async def create(request: Request, user: CurrentUser = Depends(admin)) -> Respon
             session, name, sector=sector or None, settings=settings
         )
         org_id = org.id
-    flash(request, gettext_for(request)("Organisation added."))
+    _ = gettext_for(request)
+    flash(request, _("Organisation added."))
     return RedirectResponse(f"/organisations/{org_id}", status_code=303)
 
 
@@ -134,5 +135,6 @@ async def update(
             form.add_problems(exc.problems, _messages(request))
     if not form.ok:
         return _page(request, "organisations/edit.html", form, organisation=org)
-    flash(request, gettext_for(request)("Settings saved."))
+    _ = gettext_for(request)
+    flash(request, _("Settings saved."))
     return RedirectResponse(f"/organisations/{organisation_id}", status_code=303)
