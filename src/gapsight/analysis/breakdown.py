@@ -214,14 +214,14 @@ def factorize(groups: npt.ArrayLike) -> tuple[list[Any], npt.NDArray[np.intp]]:
         if miss.any():
             labels.append(None)
         return labels, inverse
-    if arr.dtype.kind == "O":
+    if arr.dtype.kind in "OUS":
         import pandas as pd
 
         try:
             codes, uniques = pd.factorize(arr, sort=True, use_na_sentinel=True)
         except TypeError:  # labels of mixed types cannot be sorted: keep first-seen order
             codes, uniques = pd.factorize(arr, sort=False, use_na_sentinel=True)
-        labels = list(uniques)
+        labels = [u.item() if isinstance(u, np.generic) else u for u in uniques]
         inverse = codes.astype(np.intp)
         if (codes < 0).any():
             inverse[codes < 0] = len(labels)

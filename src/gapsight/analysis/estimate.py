@@ -23,6 +23,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,8 +64,14 @@ def check_confidence(confidence: float) -> float:
 
 
 def t_critical(confidence: float, df: float) -> float:
-    """Two-sided critical value t(1 − (1 − c)/2; df)."""
-    return float(stats.t.ppf(0.5 + check_confidence(confidence) / 2.0, df))
+    """Two-sided critical value t(1 − (1 − c)/2; df) (cached: breakdowns ask for the
+    same few values thousands of times and ``scipy.stats.t.ppf`` costs ~0.5 ms)."""
+    return _t_ppf(0.5 + check_confidence(confidence) / 2.0, float(df))
+
+
+@functools.lru_cache(maxsize=4096)
+def _t_ppf(q: float, df: float) -> float:
+    return float(stats.t.ppf(q, df))
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,11 @@ def pool_moments(
 BLOCK_ROWS = 1 << 16
 
 
+MASK_MAX_GROUPS = 32
+"""Up to this many groups :func:`grouped_moments_matrix` selects each group's rows with a
+mask; above it uses one ``np.bincount`` on a combined index."""
+
+
 def grouped_moments_matrix(
     values: npt.NDArray[np.float64],
     inverse: npt.NDArray[np.intp],
@@ -214,46 +226,54 @@ def grouped_moments_matrix(
 
     Returns arrays of shape ``(n_groups, len(columns))``. Rows are read in contiguous
     blocks (a column of a row-major matrix is strided, which is slow to read column by
-    column); within a block one ``np.bincount`` on the combined index
-    ``group · k + column`` accumulates counts, shifted sums and shifted sums of squares
-    of all columns. The shift is each column's mean in the first block (0 when it has no
-    answers there), which keeps ``Σ(x − m)² = Σ(x − c)² − n(m − c)²`` accurate.
+    column; ``np.take`` keeps the block C-ordered where fancy indexing would not). Per
+    block, each group's rows are selected with a mask and summed along the rows (few
+    groups), or one ``np.bincount`` on the combined index ``group · k + column`` does
+    all groups (many groups). Sums are of deviations from a shift ``c`` per column (its
+    mean in the first block, 0 when it has no answers there), which keeps
+    ``Σ(x − m)² = Σ(x − c)² − n(m − c)²`` accurate.
     """
-    cols = (
-        np.arange(values.shape[1], dtype=np.intp)
-        if columns is None
-        else np.asarray(columns, dtype=np.intp)
-    )
-    k = int(cols.size)
+    cols = None if columns is None else np.asarray(columns, dtype=np.intp)
+    k = int(values.shape[1] if cols is None else cols.size)
     n = int(values.shape[0])
-    size = n_groups * k
-    cnt = np.zeros(size)
-    s1 = np.zeros(size)
-    s2 = np.zeros(size)
+    cnt = np.zeros((n_groups, k))
+    s1 = np.zeros((n_groups, k))
+    s2 = np.zeros((n_groups, k))
     shift = np.zeros(k)
     offsets = np.arange(k, dtype=np.intp)
     for start in range(0, n, block_rows):
         stop = min(start + block_rows, n)
-        block = values[start:stop]
-        if columns is not None:
-            block = block[:, cols]
-        ok = ~np.isnan(block)
+        raw = values[start:stop]
+        block = np.ascontiguousarray(raw if cols is None else np.take(raw, cols, axis=1))
         if start == 0:
+            ok0 = ~np.isnan(block)
             with np.errstate(invalid="ignore", divide="ignore"):
-                first = np.where(ok, block, 0.0).sum(axis=0) / ok.sum(axis=0)
+                first = np.where(ok0, block, 0.0).sum(axis=0) / ok0.sum(axis=0)
             shift = np.where(np.isfinite(first), first, 0.0)
-        idx = (inverse[start:stop][:, None] * k + offsets).ravel()
-        d = np.where(ok, block - shift, 0.0).ravel()
-        cnt += np.bincount(idx, weights=ok.ravel(), minlength=size)
-        s1 += np.bincount(idx, weights=d, minlength=size)
-        s2 += np.bincount(idx, weights=d * d, minlength=size)
-    cnt_m = cnt.reshape(n_groups, k)
-    s1_m = s1.reshape(n_groups, k)
-    s2_m = s2.reshape(n_groups, k)
-    counts = np.rint(cnt_m).astype(np.int64)
+        d = block - shift
+        ok = ~np.isnan(d)
+        np.copyto(d, 0.0, where=~ok)
+        ib = inverse[start:stop]
+        if n_groups <= MASK_MAX_GROUPS:
+            for g in range(n_groups):
+                rows = ib == g
+                if not rows.any():
+                    continue
+                dg = d[rows]
+                cnt[g] += ok[rows].sum(axis=0)
+                s1[g] += dg.sum(axis=0)
+                s2[g] += np.einsum("ij,ij->j", dg, dg)
+        else:
+            idx = (ib[:, None] * k + offsets).ravel()
+            size = n_groups * k
+            dr = d.ravel()
+            cnt += np.bincount(idx, weights=ok.ravel(), minlength=size).reshape(n_groups, k)
+            s1 += np.bincount(idx, weights=dr, minlength=size).reshape(n_groups, k)
+            s2 += np.bincount(idx, weights=dr * dr, minlength=size).reshape(n_groups, k)
+    counts = np.rint(cnt).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        safe = np.maximum(cnt_m, 1.0)
-        means = np.where(counts > 0, shift + s1_m / safe, np.nan)
-        ss = np.maximum(s2_m - s1_m * s1_m / safe, 0.0)
-        var = np.where(counts > 1, ss / np.maximum(cnt_m - 1.0, 1.0), np.nan)
+        safe = np.maximum(cnt, 1.0)
+        means = np.where(counts > 0, shift + s1 / safe, np.nan)
+        ss = np.maximum(s2 - s1 * s1 / safe, 0.0)
+        var = np.where(counts > 1, ss / np.maximum(cnt - 1.0, 1.0), np.nan)
     return counts, means, var
