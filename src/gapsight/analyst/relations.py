@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gapsight.analysis.breakdown import Breakdown, BreakdownTable, breakdown_matrix
+from gapsight.analysis.breakdown import BreakdownTable, breakdown_matrix
 from gapsight.analysis.drivers import KeyDrivers, relative_importance
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.mirror import MirrorGaps
@@ -84,23 +84,18 @@ def breakdown_of(
             f"available: {', '.join(matrix.characteristics) or 'none'}"
         )
     use = list(codes) if codes is not None else list(matrix.codes)
-    table = breakdown_matrix(
-        matrix, by, use, min_n=options.min_group_size, confidence=options.confidence
-    )
-    extra: tuple[Breakdown, ...] = ()
+    derived: Mapping[str, FloatVector] = {}
     if codes is None:
         derived = scores if scores is not None else scores_of(instrument, matrix, options)
-        if derived:
-            names = tuple(derived)
-            score_matrix = ResponseMatrix(
-                codes=names,
-                values=np.column_stack([derived[n] for n in names]),
-                characteristics={by: matrix.characteristics[by]},
-            )
-            extra = breakdown_matrix(
-                score_matrix, by, min_n=options.min_group_size, confidence=options.confidence
-            ).breakdowns
-    return BreakdownTable(by, (*table.breakdowns, *extra))
+    # one grouping, one blocked pass over the items, then the derived scores
+    return breakdown_matrix(
+        matrix,
+        by,
+        use,
+        extra=derived,
+        min_n=options.min_group_size,
+        confidence=options.confidence,
+    )
 
 
 def default_drivers(

@@ -87,11 +87,14 @@ def respondent_scores(
         for dim in layout.dimensions:
             p_codes = layout.perception_codes(dim)
             need = min_count(len(p_codes), min_valid_share)
-            if gaps and has_p and has_e:
-                diff = matrix.columns(p_codes) - matrix.columns(layout.expectation_codes(dim))
-                out[f"gap.{dim}"] = _row_means(diff, need)
-            if has_p:
-                out[f"perception.{dim}"] = _row_means(matrix.columns(p_codes), need)
+            if not has_p:
+                continue
+            p_block = matrix.columns(p_codes)
+            if gaps and has_e:
+                e_block = matrix.columns(layout.expectation_codes(dim))
+                np.subtract(e_block, p_block, out=e_block)  # reuse the copy: E − P
+                out[f"gap.{dim}"] = -_row_means(e_block, need)
+            out[f"perception.{dim}"] = _row_means(p_block, need)
     if all(matrix.has(c) for c in CVS_CODES):
         out["cvs"] = respondent_cvs(matrix)
     if nps_code is not None and matrix.has(nps_code):
