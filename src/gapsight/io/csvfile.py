@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from gapsight.io.mapping import ImportMapping
@@ -162,6 +163,9 @@ def read_raw(
                 delimiter=delimiter,
                 newlines_in_values=texts,
                 invalid_row_handler=on_invalid,
+                # Empty lines are read as empty rows (so that rows keep the numbers
+                # the user sees) and dropped below with every other empty row.
+                ignore_empty_lines=False,
             ),
             pacsv.ConvertOptions(
                 column_types=types,
@@ -187,6 +191,7 @@ def read_raw(
     table: pa.Table | None = None
     as_text: set[int] = set()
     while table is None and len(as_text) < _RETRIES:
+        invalid.clear()
         try:
             table = _read(path, *options(as_text, True), progress if not as_text else None)
         except pa.ArrowInvalid as exc:
@@ -219,6 +224,10 @@ def read_raw(
     rows = np.arange(2, n + 2 + len(skipped), dtype=np.int64)
     if skipped:
         rows = rows[~np.isin(rows, list(skipped))][:n]
+    keep = _filled_rows(table)
+    if keep is not None:
+        table = table.filter(pa.array(keep))
+        rows = rows[keep]
     columns: list[Any] = []
     for i in range(len(names)):
         col = table.column(i)
@@ -230,6 +239,26 @@ def read_raw(
         size = path.stat().st_size
         progress(size, size)
     return RawData(source, headers, columns, rows, problems=problems), plan
+
+
+def _filled_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]] | None:
+    """Mask of rows holding at least one value, or ``None`` when every row does.
+    Empty lines and rows of only delimiters are not respondents (as in Excel)."""
+    if table.num_columns == 0 or (
+        min(c.null_count for c in table.columns) == 0
+        and all(pa.types.is_floating(c.type) for c in table.columns)
+    ):
+        return None
+    empty: Any = None
+    for col in sorted(table.columns, key=lambda c: c.null_count):
+        blank = pc.is_null(col)
+        if pa.types.is_string(col.type):
+            blank = pc.or_(blank, pc.equal(pc.utf8_trim_whitespace(col), ""))
+        empty = blank if empty is None else pc.and_(empty, blank)
+        if not pc.any(empty).as_py():
+            return None
+    mask = np.asarray(empty.to_numpy(zero_copy_only=False), bool)
+    return ~mask if mask.any() else None
 
 
 def _open_quote(path: Path) -> bool:

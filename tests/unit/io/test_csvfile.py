@@ -317,3 +317,20 @@ constraints:
     assert rejected(path, ins) == [
         "row 4, column 'w_a+w_b': got '110'; expected answers that add up to 100"
     ]
+
+
+def test_quotes_crlf_and_tabs(mini: Instrument, tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_bytes(b'"q1";"q2"\r\n"5";"1"\r\n"";4\r\n')
+    np.testing.assert_array_equal(read_responses(path, mini).matrix.values, [[5, 1], [np.nan, 4]])
+    path.write_bytes(b"q1\tq2\r\n5\t1\r\n")
+    assert read_responses(path, mini).matrix.values.tolist() == [[5, 1]]
+
+
+def test_empty_lines_keep_row_numbers(mini: Instrument, write_csv: WriteCsv) -> None:
+    path = write_csv("q1,q2\n1,2\n\n3,4\n\n7,1\n\n")
+    assert rejected(path, mini) == ["row 6, column 'q1': got '7'; expected an integer 1-5"]
+    table = read_responses(write_csv("q1,q2\n1,2\n\n3,4\n,\n"), mini)
+    assert table.matrix.values.tolist() == [[1, 2], [3, 4]]
+    one = read_responses(write_csv("q1\n1\n\n3\n\n"), mini)
+    assert one.matrix.values.tolist() == [[1], [3]]
