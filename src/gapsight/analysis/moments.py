@@ -41,6 +41,7 @@ __all__ = [
     "FloatVector",
     "IntVector",
     "ScaleCovariances",
+    "add_blocks",
     "first_means",
     "row_blocks",
     "shifted",
@@ -168,6 +169,12 @@ class ColumnMoments:
     def sd(self) -> FloatVector:
         """Sample standard deviations (n − 1)."""
         return np.asarray(np.sqrt(self.variance()))
+
+
+def add_blocks(acc: ColumnMoments, values: FloatMatrix) -> None:
+    """Feed ``values`` to ``acc`` block by block (without copying the whole array)."""
+    for rows in row_blocks(values.shape[0]):
+        acc.add(values[rows].copy())
 
 
 @dataclass(frozen=True)

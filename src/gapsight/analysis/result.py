@@ -31,7 +31,7 @@ Example::
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeGuard, runtime_checkable
 
@@ -47,6 +47,7 @@ __all__ = [
     "defined",
     "frame_value",
     "is_defined",
+    "mean_of_defined",
     "note_of",
 ]
 
@@ -91,6 +92,27 @@ def as_optional(value: Number) -> float | None:
 def frame_value(value: Number) -> float:
     """``NaN`` for undefined, the float otherwise (for ``to_frame()``)."""
     return math.nan if isinstance(value, Undefined) else float(value)
+
+
+def mean_of_defined(values: Sequence[Number], what: str) -> Number:
+    """Mean of the defined values; when none is defined, the first one's reason.
+
+    Used for "mean of item means" where an item without answers is left out.
+
+    Example::
+
+        >>> mean_of_defined([1.0, Undefined("no answers"), 2.0], "gap")
+        1.5
+        >>> mean_of_defined([Undefined("no answers")], "gap")
+        Undefined(reason='no answers')
+    """
+    ok = [float(v) for v in values if not isinstance(v, Undefined)]
+    if ok:
+        return math.fsum(ok) / len(ok)
+    for v in values:
+        if isinstance(v, Undefined):
+            return v
+    return Undefined(f"{what}: no items")
 
 
 def note_of(values: Iterable[Number]) -> str:

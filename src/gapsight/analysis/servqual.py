@@ -58,10 +58,12 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 
 from gapsight.analysis.adjust import AdjustMethod, adjust_pvalues, check_method
+from gapsight.analysis.layout import Pair, ServqualLayout, servqual_layout
 from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
 from gapsight.analysis.moments import (
     ColumnMoments,
     FloatVector,
+    add_blocks,
     first_means,
     row_blocks,
     shifted,
@@ -74,14 +76,20 @@ from gapsight.analysis.result import (
     defined,
     frame_value,
     is_defined,
+    mean_of_defined,
     note_of,
 )
 from gapsight.analysis.ttest import TTest, check_confidence, ttests_from_summary
+from gapsight.analysis.weighting import WeightedServqual, WeightRule, weighted_servqual
+from gapsight.analysis.zone import (
+    ZoneDimension,
+    ZoneItem,
+    ZoneOfTolerance,
+    zone_of_tolerance,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from gapsight.instruments.model import Instrument
 
 __all__ = [
     "Aggregate",
@@ -100,6 +108,7 @@ __all__ = [
     "ZoneDimension",
     "ZoneItem",
     "ZoneOfTolerance",
+    "respondent_dimension_gaps",
     "round_half_up",
     "servperf",
     "servqual",
@@ -111,7 +120,6 @@ __all__ = [
 Aggregation = Literal["item_means", "respondent"]
 """``item_means``: mean of item means; ``respondent``: mean of respondent-level means."""
 
-WeightRule = Literal["reject", "renormalise"]
 """What to do with a respondent whose importance points do not sum to 100."""
 
 AGGREGATION_LABELS: Mapping[str, str] = {
@@ -119,136 +127,8 @@ AGGREGATION_LABELS: Mapping[str, str] = {
     "respondent": "mean of respondent-level means",
 }
 
-_SUM_TOLERANCE = 1e-6
-
 
 # --------------------------------------------------------------------------- layout
-@dataclass(frozen=True)
-class Pair:
-    """One SERVQUAL statement: its E and P items (and zone columns when asked).
-
-    Attributes:
-        code: the pair number, ``"01"`` … ``"22"``.
-        dimension: e.g. ``"tangibles"``.
-        expectation, perception: item codes, e.g. ``"e01"``, ``"p01"``.
-        minimum, desired: zone-of-tolerance item codes (``"m01"``, ``"d01"``) or None.
-    """
-
-    code: str
-    dimension: str
-    expectation: str
-    perception: str
-    minimum: str | None = None
-    desired: str | None = None
-
-
-@dataclass(frozen=True)
-class ServqualLayout:
-    """Which columns form the SERVQUAL pairs, dimensions and importance weights.
-
-    Independent of any instrument file; build it by hand or with
-    :func:`servqual_layout` from an :class:`~gapsight.instruments.model.Instrument`.
-
-    Attributes:
-        pairs: the statements, in questionnaire order.
-        weights: ``{dimension: code of its importance points}`` or None.
-    """
-
-    pairs: tuple[Pair, ...]
-    weights: Mapping[str, str] | None = None
-
-    def __post_init__(self) -> None:
-        if not self.pairs:
-            raise ValueError("a SERVQUAL layout needs at least one E/P pair")
-        codes = [p.code for p in self.pairs]
-        dup = sorted({c for c in codes if codes.count(c) > 1})
-        if dup:
-            raise ValueError(f"duplicate pair code(s): {', '.join(dup)}")
-        if self.weights is not None:
-            extra = sorted(set(self.weights) - set(self.dimensions))
-            if extra:
-                raise ValueError(f"weights name dimension(s) without items: {', '.join(extra)}")
-            lacking = [d for d in self.dimensions if d not in self.weights]
-            if lacking:
-                raise ValueError(f"no importance-points item for dimension(s): {lacking}")
-
-    @property
-    def dimensions(self) -> tuple[str, ...]:
-        """Dimension ids in order of first appearance."""
-        return tuple(dict.fromkeys(p.dimension for p in self.pairs))
-
-    def pairs_of(self, dimension: str) -> tuple[Pair, ...]:
-        """The pairs of ``dimension``; ``KeyError`` naming it when it has none."""
-        found = tuple(p for p in self.pairs if p.dimension == dimension)
-        if not found:
-            raise KeyError(f"dimension {dimension!r} has no items in this layout")
-        return found
-
-    @property
-    def has_zone(self) -> bool:
-        """True when every pair has minimum and desired columns."""
-        return all(p.minimum is not None and p.desired is not None for p in self.pairs)
-
-    def expectation_codes(self, dimension: str | None = None) -> tuple[str, ...]:
-        """E item codes (of one dimension, or all)."""
-        ps = self.pairs if dimension is None else self.pairs_of(dimension)
-        return tuple(p.expectation for p in ps)
-
-    def perception_codes(self, dimension: str | None = None) -> tuple[str, ...]:
-        """P item codes (of one dimension, or all)."""
-        ps = self.pairs if dimension is None else self.pairs_of(dimension)
-        return tuple(p.perception for p in ps)
-
-
-def servqual_layout(instrument: Instrument) -> ServqualLayout:
-    """Build the layout from an instrument's items by ``part``, ``pair`` and ``dimension``.
-
-    Items with ``part`` ``expectation`` / ``perception`` / ``minimum`` / ``desired`` and
-    the same ``pair`` form one :class:`Pair`; ``importance`` items give the weights of
-    their ``dimension`` (or of the dimension named by a ``w_<dimension>`` code).
-    ``ValueError`` names a pair lacking its E or P item.
-    """
-    parts: dict[str, dict[str, str]] = {}
-    dims: dict[str, str] = {}
-    weights: dict[str, str] = {}
-    for it in instrument.items():
-        if it.part == "importance":
-            # 100-point items; "most / least important dimension" choices have no dimension
-            if it.dimension is not None:
-                weights[it.dimension] = it.code
-            elif it.code.startswith("w_"):
-                weights[it.code.removeprefix("w_")] = it.code
-        elif it.part in ("expectation", "perception", "minimum", "desired") and it.pair:
-            parts.setdefault(it.pair, {})[it.part] = it.code
-            if it.dimension is not None:
-                dims.setdefault(it.pair, it.dimension)
-    pairs = []
-    for code, roles in parts.items():
-        if "expectation" not in roles or "perception" not in roles:
-            raise ValueError(
-                f"instrument {instrument.ref}: pair {code!r} needs an expectation and a "
-                f"perception item, found {sorted(roles)}"
-            )
-        if code not in dims:
-            raise ValueError(f"instrument {instrument.ref}: pair {code!r} has no dimension")
-        pairs.append(
-            Pair(
-                code=code,
-                dimension=dims[code],
-                expectation=roles["expectation"],
-                perception=roles["perception"],
-                minimum=roles.get("minimum"),
-                desired=roles.get("desired"),
-            )
-        )
-    if not pairs:
-        raise ValueError(f"instrument {instrument.ref} has no SERVQUAL (E/P) pairs")
-    dim_order = tuple(dict.fromkeys(p.dimension for p in pairs))
-    use_weights = {d: weights[d] for d in dim_order if d in weights}
-    return ServqualLayout(
-        pairs=tuple(pairs),
-        weights=use_weights if len(use_weights) == len(dim_order) else None,
-    )
 
 
 # --------------------------------------------------------------------------- results
@@ -377,174 +257,6 @@ class Aggregate:
         frame = pd.DataFrame(rows).set_index("dimension")
         frame.attrs["aggregation"] = self.label
         return frame
-
-
-@dataclass(frozen=True)
-class WeightedServqual:
-    """Weighted SERVQUAL score and what happened to each respondent's weights.
-
-    Attributes:
-        gap: mean of the respondent scores ``SQw_i = Σ_d w_d · gap_id``.
-        n: respondents with a score.
-        test: one-sample t-test of ``SQw_i`` against 0.
-        rule: ``reject`` or ``renormalise`` (points not summing to 100).
-        n_weights_missing: respondents with an unanswered points item.
-        n_invalid: respondents with negative points (always rejected).
-        n_not_100: respondents whose points do not sum to 100.
-        n_rejected: respondents excluded because of their points.
-        n_renormalised: respondents whose points were renormalised (and flagged).
-        n_gaps_missing: respondents with valid weights but an undefined dimension gap.
-        mean_weights: mean ``w_d`` over the respondents with valid weights.
-        sample_mean_weights_gap: ``Σ_d w̄_d · gap_d`` (option), else None.
-    """
-
-    gap: Number
-    n: int
-    test: TTest
-    rule: WeightRule
-    n_weights_missing: int
-    n_invalid: int
-    n_not_100: int
-    n_rejected: int
-    n_renormalised: int
-    n_gaps_missing: int
-    mean_weights: Mapping[str, Number]
-    sample_mean_weights_gap: Number | None = None
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row: score, test and the respondent counts."""
-        import pandas as pd
-
-        t = self.test
-        row = {
-            "weighted_gap": frame_value(self.gap),
-            "n": self.n,
-            "t": frame_value(t.t),
-            "df": frame_value(t.df),
-            "p": frame_value(t.p),
-            "ci_low": frame_value(t.ci_low),
-            "ci_high": frame_value(t.ci_high),
-            "rule": self.rule,
-            "n_weights_missing": self.n_weights_missing,
-            "n_invalid": self.n_invalid,
-            "n_not_100": self.n_not_100,
-            "n_rejected": self.n_rejected,
-            "n_renormalised": self.n_renormalised,
-            "n_gaps_missing": self.n_gaps_missing,
-            "note": note_of([self.gap, t.t]),
-        }
-        if self.sample_mean_weights_gap is not None:
-            row["sample_mean_weights_gap"] = frame_value(self.sample_mean_weights_gap)
-        return pd.DataFrame([row])
-
-
-@dataclass(frozen=True)
-class ZoneItem:
-    """Zone of tolerance of one statement.
-
-    Attributes:
-        code, dimension: pair number and dimension.
-        minimum, desired, perception: item means (available answers).
-        msa, n_msa: mean of ``P − minimum`` on complete P/minimum pairs, and their n.
-        mss, n_mss: mean of ``P − desired``, and n.
-        width, n_width: mean of ``desired − minimum``, and n.
-        position: ``below`` (msa < 0), ``above`` (mss > 0) or ``within``; undefined when
-            not computable or when msa < 0 and mss > 0 (an inverted zone on average).
-        n_complete: respondents with all three answers.
-        below, within, above: how many of them fall below, within or above their zone.
-        inverted: how many have desired < minimum (not classified).
-    """
-
-    code: str
-    dimension: str
-    minimum: Number
-    desired: Number
-    perception: Number
-    msa: Number
-    n_msa: int
-    mss: Number
-    n_mss: int
-    width: Number
-    n_width: int
-    position: str | Undefined
-    n_complete: int
-    below: int
-    within: int
-    above: int
-    inverted: int
-
-
-@dataclass(frozen=True)
-class ZoneDimension:
-    """Zone of tolerance of a dimension: means of its item values."""
-
-    dimension: str
-    minimum: Number
-    desired: Number
-    perception: Number
-    msa: Number
-    mss: Number
-    width: Number
-    position: str | Undefined
-
-
-@dataclass(frozen=True)
-class ZoneOfTolerance:
-    """Zone of tolerance per item and dimension, with the count of inverted zones."""
-
-    items: tuple[ZoneItem, ...]
-    dimensions: tuple[ZoneDimension, ...]
-    inverted: int
-    warnings: tuple[AnalysisWarning, ...] = ()
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per item."""
-        import pandas as pd
-
-        rows = []
-        for z in self.items:
-            nums = [z.minimum, z.desired, z.perception, z.msa, z.mss, z.width]
-            rows.append(
-                {
-                    "code": z.code,
-                    "dimension": z.dimension,
-                    "minimum": frame_value(z.minimum),
-                    "desired": frame_value(z.desired),
-                    "perception": frame_value(z.perception),
-                    "msa": frame_value(z.msa),
-                    "mss": frame_value(z.mss),
-                    "width": frame_value(z.width),
-                    "position": z.position if isinstance(z.position, str) else None,
-                    "n_complete": z.n_complete,
-                    "below": z.below,
-                    "within": z.within,
-                    "above": z.above,
-                    "inverted": z.inverted,
-                    "note": note_of([*nums, z.position])
-                    if not isinstance(z.position, str)
-                    else note_of(nums),
-                }
-            )
-        return pd.DataFrame(rows).set_index("code")
-
-    def dimensions_frame(self) -> pd.DataFrame:
-        """One row per dimension."""
-        import pandas as pd
-
-        rows = [
-            {
-                "dimension": d.dimension,
-                "minimum": frame_value(d.minimum),
-                "desired": frame_value(d.desired),
-                "perception": frame_value(d.perception),
-                "msa": frame_value(d.msa),
-                "mss": frame_value(d.mss),
-                "width": frame_value(d.width),
-                "position": d.position if isinstance(d.position, str) else None,
-            }
-            for d in self.dimensions
-        ]
-        return pd.DataFrame(rows).set_index("dimension")
 
 
 @dataclass(frozen=True)
@@ -732,26 +444,6 @@ def _min_count(k: int, min_share: float) -> int:
     return max(1, math.ceil(k * min_share - 1e-9))
 
 
-def _row_means(block: FloatMatrix, need: int) -> FloatVector:
-    """Per-row mean of the valid values when at least ``need`` are valid, else NaN."""
-    valid = ~np.isnan(block)
-    cnt = valid.sum(axis=1)
-    tot = np.where(valid, block, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(cnt >= need, tot / cnt, np.nan)
-
-
-def _mean_of(values: Sequence[Number], what: str) -> Number:
-    ok = [float(v) for v in values if is_defined(v)]
-    if len(ok) != len(values):
-        bad = next(v for v in values if isinstance(v, Undefined))
-        if not ok:
-            return bad if isinstance(bad, Undefined) else Undefined(f"{what}: no values")
-    if not ok:
-        return Undefined(f"{what}: no items")
-    return float(np.mean(ok))
-
-
 def _difference(p: Number, e: Number) -> Number:
     if isinstance(e, Undefined):
         return e
@@ -840,6 +532,18 @@ def _scan(matrix: ResponseMatrix, layout: ServqualLayout, min_share: float, with
         e, p = ColumnMoments(k), items
         de, dp = ColumnMoments(nd), dim_means
     return _Scan(e, p, d_acc, de, dp, dim_gap)
+
+
+def respondent_dimension_gaps(
+    matrix: ResponseMatrix, layout: ServqualLayout, *, min_share: float = 0.5
+) -> FloatMatrix:
+    """``(n, dimensions)`` respondent-level dimension gaps (NaN below ``min_share``).
+
+    Per respondent, the mean of the dimension's item gaps ``P − E`` over the pairs
+    answered, when at least ``min_share`` of its items have both answers.
+    """
+    _check_common("item_means", min_share, 0.95)
+    return _scan(matrix, layout, min_share, with_e=True).dim_gap
 
 
 def _item_means(acc: ColumnMoments, what: str, rounding: bool) -> list[Number]:
@@ -939,9 +643,9 @@ def servqual(
             DimensionGap(
                 dimension=d,
                 k=len(idx),
-                expectation=_mean_of([e_r[j] for j in idx], f"expectation of {d}"),
-                perception=_mean_of([p_r[j] for j in idx], f"perception of {d}"),
-                gap=_mean_of(ge, f"gap of {d}"),
+                expectation=mean_of_defined([e_r[j] for j in idx], f"expectation of {d}"),
+                perception=mean_of_defined([p_r[j] for j in idx], f"perception of {d}"),
+                gap=mean_of_defined(ge, f"gap of {d}"),
             )
         )
         if any(not is_defined(g) for g in ge) and any(is_defined(g) for g in ge):
@@ -958,7 +662,7 @@ def servqual(
     # aggregation 2: respondent level
     de_m, dp_m = scan.dim_e.mean(), scan.dim_p.mean()
     g_acc = ColumnMoments(len(dims))
-    _add_blocks(g_acc, scan.dim_gap)
+    add_blocks(g_acc, scan.dim_gap)
     dim_tests = ttests_from_summary(g_acc.n, g_acc.mean(), g_acc.sd(), confidence=confidence)
     agg2 = []
     for i, d in enumerate(dims):
@@ -1024,11 +728,6 @@ def servqual(
     )
 
 
-def _add_blocks(acc: ColumnMoments, values: FloatMatrix) -> None:
-    for rows in row_blocks(values.shape[0]):
-        acc.add(values[rows].copy())
-
-
 def _overall(dims: Sequence[DimensionGap]) -> Overall:
     names = [f"dimension {d.dimension}" for d in dims]
     return Overall(
@@ -1039,222 +738,9 @@ def _overall(dims: Sequence[DimensionGap]) -> Overall:
 
 
 # --------------------------------------------------------------------------- weighted
-def weighted_servqual(
-    matrix: ResponseMatrix,
-    layout: ServqualLayout,
-    dimension_gaps: FloatMatrix | None = None,
-    *,
-    rule: WeightRule = "reject",
-    min_share: float = 0.5,
-    confidence: float = 0.95,
-    sample_mean_weights: bool = False,
-    dimension_means: Sequence[Number] | None = None,
-) -> WeightedServqual:
-    """Weighted SERVQUAL: mean over respondents of ``Σ_d (points_d / 100) · gap_d``.
-
-    Args:
-        matrix, layout: the responses and a layout with ``weights``.
-        dimension_gaps: ``(n, dimensions)`` respondent-level gaps if already computed
-            (as :func:`servqual` does); computed with ``min_share`` otherwise.
-        rule: ``reject`` (default) or ``renormalise`` points not summing to 100.
-        confidence: level of the CI of the mean score.
-        sample_mean_weights: also compute ``Σ_d w̄_d · gap_d`` with the sample-mean
-            weights and the respondent-level dimension gaps.
-        dimension_means: the respondent-level dimension gaps if already computed.
-
-    Example::
-
-        >>> from gapsight.analysis.matrix import ResponseMatrix
-        >>> lay = ServqualLayout((Pair("01", "a", "e1", "p1"), Pair("02", "b", "e2", "p2")),
-        ...                      weights={"a": "wa", "b": "wb"})
-        >>> m = ResponseMatrix.from_columns({"e1": [5, 5], "p1": [4, 5], "e2": [5, 6],
-        ...     "p2": [5, 4], "wa": [50, 70], "wb": [50, 20]})
-        >>> w = weighted_servqual(m, lay)
-        >>> w.gap, w.n, w.n_rejected
-        (-0.5, 1, 1)
-    """
-    if rule not in get_args(WeightRule):
-        raise ValueError(f"unknown weight rule {rule!r}; use 'reject' or 'renormalise'")
-    if layout.weights is None:
-        raise ValueError("the layout has no importance-points items (weights)")
-    check_confidence(confidence)
-    dims = layout.dimensions
-    if dimension_gaps is None:
-        dimension_gaps = _scan(matrix, layout, min_share, with_e=True).dim_gap
-    gaps = dimension_gaps
-    points = matrix.columns([layout.weights[d] for d in dims])
-    missing = np.isnan(points).any(axis=1)
-    with np.errstate(invalid="ignore"):
-        negative = ~missing & (points < 0).any(axis=1)
-    total = np.where(missing, np.nan, points.sum(axis=1))
-    ok_basic = ~missing & ~negative
-    not100 = ok_basic & (np.abs(total - 100.0) > _SUM_TOLERANCE)
-    if rule == "reject":
-        ok = ok_basic & ~not100
-        rejected = not100
-        w = points / 100.0
-    else:
-        zero = ok_basic & (total <= 0)
-        ok = ok_basic & ~zero
-        rejected = zero
-        with np.errstate(invalid="ignore", divide="ignore"):
-            w = points / total[:, None]
-    renormalised = not100 & ok if rule == "renormalise" else np.zeros_like(ok)
-    gaps_ok = ~np.isnan(gaps).any(axis=1)
-    use = ok & gaps_ok
-    scores = np.einsum("ij,ij->i", w[use], gaps[use])
-    acc = ColumnMoments(1)
-    acc.add(scores[:, None].copy())
-    test = ttests_from_summary(acc.n, acc.mean(), acc.sd(), confidence=confidence)[0]
-    mean_w = w[ok].mean(axis=0) if ok.any() else np.full(len(dims), np.nan)
-    mean_weights: dict[str, Number] = {
-        d: defined(mean_w[i], "no respondent with valid points") for i, d in enumerate(dims)
-    }
-    smw: Number | None = None
-    if sample_mean_weights:
-        dim_vals = dimension_means
-        if dim_vals is None:
-            g_acc = ColumnMoments(len(dims))
-            _add_blocks(g_acc, gaps)
-            means = g_acc.mean()
-            dim_vals = [defined(means[i], f"no valid gaps in {d}") for i, d in enumerate(dims)]
-        parts = list(dim_vals)
-        if all(is_defined(v) for v in parts) and ok.any():
-            smw = float(sum(float(mean_w[i]) * frame_value(parts[i]) for i in range(len(dims))))
-        else:
-            smw = Undefined("a dimension gap or the mean weights are undefined")
-    gap = test.mean if use.any() else Undefined("no respondent with valid points and gaps")
-    return WeightedServqual(
-        gap=gap,
-        n=int(use.sum()),
-        test=test,
-        rule=rule,
-        n_weights_missing=int(missing.sum()),
-        n_invalid=int(negative.sum()),
-        n_not_100=int(not100.sum()),
-        n_rejected=int(rejected.sum()) + int(negative.sum()),
-        n_renormalised=int(renormalised.sum()),
-        n_gaps_missing=int((ok & ~gaps_ok).sum()),
-        mean_weights=mean_weights,
-        sample_mean_weights_gap=smw,
-    )
 
 
 # --------------------------------------------------------------------------- zone
-def _position(msa: Number, mss: Number) -> str | Undefined:
-    if not is_defined(msa) or not is_defined(mss):
-        return Undefined("minimum, desired or perception has no valid answers")
-    below, above = float(msa) < 0, float(mss) > 0
-    if below and above:
-        return Undefined("inverted zone: desired level below minimum level on average")
-    return "below" if below else "above" if above else "within"
-
-
-def zone_of_tolerance(matrix: ResponseMatrix, layout: ServqualLayout) -> ZoneOfTolerance:
-    """Zone of tolerance per item and dimension (three-column format).
-
-    ``MSA = P − minimum`` (measure of service adequacy), ``MSS = P − desired`` (service
-    superiority), ``width = desired − minimum``; each on the respondents with both
-    answers. A respondent with all three answers is *below* (P < minimum), *above*
-    (P > desired) or *within*; desired < minimum is an inverted zone, counted and not
-    classified. Reference: Parasuraman, Zeithaml & Berry (1994), J. Retailing 70(3).
-
-    Example::
-
-        >>> from gapsight.analysis.matrix import ResponseMatrix
-        >>> lay = ServqualLayout((Pair("01", "a", "e1", "p1", "m1", "d1"),))
-        >>> m = ResponseMatrix.from_columns({"e1": [7, 7, 7], "p1": [4, 6, 8],
-        ...     "m1": [5, 5, 6], "d1": [7, 8, 5]})
-        >>> z = zone_of_tolerance(m, lay).items[0]
-        >>> z.below, z.within, z.above, z.inverted, round(z.msa, 4)
-        (1, 1, 0, 1, 0.6667)
-    """
-    lacking = [p.code for p in layout.pairs if p.minimum is None or p.desired is None]
-    if lacking:
-        raise ValueError(f"pairs without minimum/desired columns: {', '.join(lacking)}")
-    k = len(layout.pairs)
-    cols = (
-        [matrix.index(p.perception) for p in layout.pairs]
-        + [matrix.index(str(p.minimum)) for p in layout.pairs]
-        + [matrix.index(str(p.desired)) for p in layout.pairs]
-    )
-    acc = ColumnMoments(6 * k)
-    counts = np.zeros((5, k), dtype=np.int64)  # complete, below, within, above, inverted
-    for rows in row_blocks(matrix.n):
-        b = matrix.values[rows][:, cols]
-        p, mn, ds = b[:, :k], b[:, k : 2 * k], b[:, 2 * k :]
-        complete = ~(np.isnan(p) | np.isnan(mn) | np.isnan(ds))
-        inv = complete & (ds < mn)
-        ok = complete & ~inv
-        below = ok & (p < mn)
-        above = ok & (p > ds)
-        counts[0] += complete.sum(axis=0)
-        counts[1] += below.sum(axis=0)
-        counts[2] += (ok & ~below & ~above).sum(axis=0)
-        counts[3] += above.sum(axis=0)
-        counts[4] += inv.sum(axis=0)
-        acc.add(np.hstack([p, mn, ds, p - mn, p - ds, ds - mn]))
-    means = acc.mean()
-
-    def val(block: int, j: int, what: str) -> Number:
-        c = block * k + j
-        return float(means[c]) if acc.n[c] else Undefined(f"no valid {what}")
-
-    items = []
-    for j, pr in enumerate(layout.pairs):
-        msa, mss = val(3, j, "perception/minimum pairs"), val(4, j, "perception/desired pairs")
-        items.append(
-            ZoneItem(
-                code=pr.code,
-                dimension=pr.dimension,
-                minimum=val(1, j, "minimum answers"),
-                desired=val(2, j, "desired answers"),
-                perception=val(0, j, "perception answers"),
-                msa=msa,
-                n_msa=int(acc.n[3 * k + j]),
-                mss=mss,
-                n_mss=int(acc.n[4 * k + j]),
-                width=val(5, j, "minimum/desired pairs"),
-                n_width=int(acc.n[5 * k + j]),
-                position=_position(msa, mss),
-                n_complete=int(counts[0, j]),
-                below=int(counts[1, j]),
-                within=int(counts[2, j]),
-                above=int(counts[3, j]),
-                inverted=int(counts[4, j]),
-            )
-        )
-    dims = []
-    for d in layout.dimensions:
-        its = [z for z in items if z.dimension == d]
-        msa_d = _mean_of([z.msa for z in its], f"MSA of {d}")
-        mss_d = _mean_of([z.mss for z in its], f"MSS of {d}")
-        dims.append(
-            ZoneDimension(
-                dimension=d,
-                minimum=_mean_of([z.minimum for z in its], f"minimum of {d}"),
-                desired=_mean_of([z.desired for z in its], f"desired of {d}"),
-                perception=_mean_of([z.perception for z in its], f"perception of {d}"),
-                msa=msa_d,
-                mss=mss_d,
-                width=_mean_of([z.width for z in its], f"width of {d}"),
-                position=_position(msa_d, mss_d),
-            )
-        )
-    inverted = int(counts[4].sum())
-    warnings = []
-    if inverted:
-        warnings.append(
-            AnalysisWarning(
-                "zone_inverted",
-                f"{inverted} answer(s) give a desired level below the minimum level "
-                "(inverted zone); they are not classified",
-                "zone",
-            )
-        )
-    return ZoneOfTolerance(
-        items=tuple(items), dimensions=tuple(dims), inverted=inverted, warnings=tuple(warnings)
-    )
 
 
 # --------------------------------------------------------------------------- SERVPERF
@@ -1300,7 +786,7 @@ def servperf(
     dm, dsd = scan.dim_p.mean(), scan.dim_p.sd()
     for i, d in enumerate(dims):
         idx = [j for j, pr in enumerate(layout.pairs) if pr.dimension == d]
-        agg1.append(DimensionScore(d, len(idx), _mean_of([p_r[j] for j in idx], d)))
+        agg1.append(DimensionScore(d, len(idx), mean_of_defined([p_r[j] for j in idx], d)))
         reason = f"no respondent has at least {min_share:.0%} valid items in {d}"
         nd = int(scan.dim_p.n[i])
         agg2.append(
