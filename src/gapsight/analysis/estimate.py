@@ -23,7 +23,6 @@ Example::
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
 from gapsight.analysis.result import Number, Undefined, defined, frame_value, note_of
 
@@ -64,14 +63,11 @@ def check_confidence(confidence: float) -> float:
 
 
 def t_critical(confidence: float, df: float) -> float:
-    """Two-sided critical value t(1 − (1 − c)/2; df) (cached: breakdowns ask for the
-    same few values thousands of times and ``scipy.stats.t.ppf`` costs ~0.5 ms)."""
-    return _t_ppf(0.5 + check_confidence(confidence) / 2.0, float(df))
+    """Two-sided critical value t(1 − (1 − c)/2; df).
 
-
-@functools.lru_cache(maxsize=4096)
-def _t_ppf(q: float, df: float) -> float:
-    return float(stats.t.ppf(q, df))
+    Uses the ufunc ``scipy.special.stdtrit`` (the quantile behind ``stats.t.ppf``,
+    ~100× cheaper per call: breakdowns ask for thousands of these)."""
+    return float(special.stdtrit(float(df), 0.5 + check_confidence(confidence) / 2.0))
 
 
 @dataclass(frozen=True)
