@@ -30,9 +30,6 @@ from gapsight.analysis.servqual import (
     round_half_up,
     servperf,
     servqual,
-    servqual_layout,
-    weighted_servqual,
-    zone_of_tolerance,
 )
 
 DIMS = ("tangibles",) * 2 + ("reliability",) * 3 + ("empathy",) * 2
@@ -233,27 +230,6 @@ def test_weighted_servqual_matches_pandas(frame: pd.DataFrame, rule: str) -> Non
     assert any(x.code == "weights_not_100" for x in res.warnings)
 
 
-def test_weighted_requires_weights_in_layout(matrix: ResponseMatrix) -> None:
-    lay = ServqualLayout(LAYOUT.pairs)
-    with pytest.raises(ValueError, match="importance"):
-        weighted_servqual(matrix, lay)
-    assert servqual(matrix, lay).weighted is None
-
-
-def test_weighted_example_by_hand() -> None:
-    lay = ServqualLayout(
-        (Pair("01", "a", "e1", "p1"), Pair("02", "b", "e2", "p2")), weights={"a": "wa", "b": "wb"}
-    )
-    m = ResponseMatrix.from_columns(
-        {"e1": [5, 5], "p1": [4, 5], "e2": [5, 6], "p2": [5, 4], "wa": [50, 70], "wb": [50, 20]}
-    )
-    # respondent 1: 0.5·(−1) + 0.5·0 = −0.5 ; respondent 2 sums to 90
-    assert weighted_servqual(m, lay).gap == -0.5
-    # renormalised: 70/90·0 + 20/90·(−2) = −0.4444…; mean of −0.5 and −4/9
-    ren = weighted_servqual(m, lay, rule="renormalise")
-    assert ren.gap == pytest.approx((-0.5 - 4 / 9) / 2) and ren.n_renormalised == 1
-
-
 # ------------------------------------------------------------------ zone
 def test_zone_of_tolerance_matches_pandas(frame: pd.DataFrame, matrix: ResponseMatrix) -> None:
     z = servqual(matrix, LAYOUT).zone
@@ -278,24 +254,6 @@ def test_zone_of_tolerance_matches_pandas(frame: pd.DataFrame, matrix: ResponseM
     assert len(z.to_frame()) == len(LAYOUT.pairs)
 
 
-def test_zone_classification_by_hand() -> None:
-    lay = ServqualLayout((Pair("01", "a", "e1", "p1", "m1", "d1"),))
-    m = ResponseMatrix.from_columns(
-        {"e1": [7] * 4, "p1": [4, 6, 8, 9], "m1": [5, 5, 6, 5], "d1": [7, 8, 5, 8]}
-    )
-    item = zone_of_tolerance(m, lay).items[0]
-    # 4 < 5 below; 5 ≤ 6 ≤ 8 within; 5 < 6 inverted; 9 > 8 above
-    assert (item.below, item.within, item.above, item.inverted) == (1, 1, 1, 1)
-    assert item.width == pytest.approx((2 + 3 - 1 + 3) / 4)
-
-
-def test_zone_needs_minimum_and_desired_columns(matrix: ResponseMatrix) -> None:
-    lay = ServqualLayout((Pair("01", "t", "e01", "p01"),))
-    with pytest.raises(ValueError, match="minimum/desired"):
-        zone_of_tolerance(matrix, lay)
-    assert servqual(matrix, lay).zone is None
-
-
 # ------------------------------------------------------------------ SERVPERF
 def test_servperf_is_the_perception_part(frame: pd.DataFrame) -> None:
     perceptions = frame[[p.perception for p in LAYOUT.pairs]]
@@ -312,26 +270,6 @@ def test_servperf_is_the_perception_part(frame: pd.DataFrame) -> None:
 
 
 # ------------------------------------------------------------------ layout
-def test_layout_from_the_builtin_servqual22_instrument() -> None:
-    from gapsight.instruments import load_builtin
-
-    lay = servqual_layout(load_builtin("servqual22"))
-    assert len(lay.pairs) == 22 and lay.has_zone
-    assert lay.dimensions == ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
-    assert [len(lay.pairs_of(d)) for d in lay.dimensions] == [4, 5, 4, 4, 5]
-    assert lay.pairs[4] == Pair("05", "reliability", "e05", "p05", "m05", "d05")
-    assert lay.weights == {d: f"w_{d}" for d in lay.dimensions}
-
-
-def test_layout_validation_messages() -> None:
-    with pytest.raises(ValueError, match="at least one"):
-        ServqualLayout(())
-    with pytest.raises(ValueError, match="duplicate pair"):
-        ServqualLayout((Pair("01", "a", "e1", "p1"), Pair("01", "a", "e2", "p2")))
-    with pytest.raises(ValueError, match="without items: zz"):
-        ServqualLayout((Pair("01", "a", "e1", "p1"),), weights={"a": "wa", "zz": "wz"})
-    with pytest.raises(KeyError, match="nope"):
-        LAYOUT.pairs_of("nope")
 
 
 # ------------------------------------------------------------------ degenerate input
