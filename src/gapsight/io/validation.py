@@ -606,9 +606,11 @@ def _item_matrix(
             r = rules[j]
             column = block[:, j]
             if r.user_missing:
+                # SPSS missing codes refer to the values in the file, before any recode
+                original = shown[:, j]
                 inside = np.zeros(len(column), bool)
                 for low, high in r.user_missing:
-                    inside |= (column >= low) & (column <= high)
+                    inside |= (original >= low) & (original <= high)
                 if r.item.dont_know:
                     dk[:, j] |= inside & ~skipped[:, j]
                 else:
