@@ -190,6 +190,7 @@ class BodyLimit:
 MAX_FAILURES = 5
 """Failed logins allowed per e-mail address or client address within the window."""
 WINDOW_SECONDS = 15 * 60
+_MAX_KEYS = 10_000
 
 
 class LoginThrottle:
@@ -232,6 +233,12 @@ class LoginThrottle:
         with self._lock:
             for key in self._keys(email, client):
                 self._recent(key, now).append(now)
+            if len(self._failures) > _MAX_KEYS:
+                # Guessing many addresses must not grow memory without bound: drop the
+                # keys whose failures have all expired.
+                for key in list(self._failures):
+                    if not self._recent(key, now):
+                        del self._failures[key]
 
     def succeeded(self, email: str) -> None:
         """Forget the failures of ``email`` after a successful login."""

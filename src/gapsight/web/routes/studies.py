@@ -31,6 +31,7 @@ from gapsight.instruments import builtin_ids, load_builtin
 from gapsight.io import FORMATS, ImportRejected
 from gapsight.services import imports as import_service
 from gapsight.services import instruments as instrument_service
+from gapsight.services import organisations as organisation_service
 from gapsight.services import studies as study_service
 from gapsight.services.characteristics import types_of
 from gapsight.store.database import unit_of_work
@@ -254,10 +255,7 @@ def show(request: Request, study_id: int, user: CurrentUser = Depends(viewer)) -
         study = _study(session, user, study_id)
         info = study_service.info(study)
         characteristics = types_of(study)
-        org_name = study.organisation_id and next(
-            (o.name for o in visible_organisations(session, user) if o.id == study.organisation_id),
-            "",
-        )
+        org_name = organisation_service.get_organisation(session, study.organisation_id).name
     return render(
         request,
         "studies/show.html",
