@@ -214,7 +214,16 @@ def factorize(groups: npt.ArrayLike) -> tuple[list[Any], npt.NDArray[np.intp]]:
         if miss.any():
             labels.append(None)
         return labels, inverse
-    if arr.dtype.kind in "OUS":
+    if arr.dtype.kind in "US" and arr.size:
+        # few distinct labels: take them from a sample, place every row by binary search,
+        # and fall back to a full factorization if the sample missed a label
+        labels_arr = np.unique(arr[:: max(1, arr.size // 10_000)])
+        pos = np.minimum(np.searchsorted(labels_arr, arr), labels_arr.size - 1)
+        if bool((labels_arr[pos] == arr).all()):
+            return [x.item() for x in labels_arr], pos.astype(np.intp)
+        labels_arr, inv = np.unique(arr, return_inverse=True)
+        return [x.item() for x in labels_arr], inv.astype(np.intp)
+    if arr.dtype.kind == "O":
         import pandas as pd
 
         try:

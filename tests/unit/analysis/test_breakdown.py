@@ -211,3 +211,18 @@ def test_matrix_pass_and_extra_equal_single_breakdowns() -> None:
             table[code].to_frame(), single.to_frame(), check_exact=False, rtol=1e-10
         )
     assert table["i0"].cell("tiny").suppressed
+
+
+def test_factorize_string_labels_including_a_rare_one() -> None:
+    from gapsight.analysis.breakdown import factorize
+
+    rng = np.random.default_rng(14)
+    s = rng.choice(np.array(["north", "south", "east"], dtype="<U8"), 50_000)
+    s[12_347] = "islands"  # not in the sample the fast path looks at first
+    labels, inverse = factorize(s)
+    assert labels == ["east", "islands", "north", "south"]
+    assert (np.array(labels)[inverse] == s).all()
+    ints = rng.integers(-3, 4, 1000)
+    labels_i, inv_i = factorize(ints)
+    assert labels_i == sorted(set(ints.tolist()))
+    assert (np.array(labels_i)[inv_i] == ints).all()
