@@ -230,6 +230,8 @@ def grouped_moments_matrix(
     ``Σ(x − m)² = Σ(x − c)² − n(m − c)²`` accurate.
     """
     cols = None if columns is None else np.asarray(columns, dtype=np.intp)
+    if cols is not None and np.array_equal(cols, np.arange(values.shape[1])):
+        cols = None  # every column in order: the row block is already contiguous
     k = int(values.shape[1] if cols is None else cols.size)
     n = int(values.shape[0])
     cnt = np.zeros((n_groups, k))
