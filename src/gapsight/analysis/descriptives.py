@@ -136,31 +136,38 @@ def describe(
     use = tuple(matrix.codes if codes is None else codes)
     cols = [matrix.index(c) for c in use]
     k = len(use)
-    acc = ColumnMoments(k, extremes=True)
+    acc = ColumnMoments(k)
     tally = [_Tally() for _ in range(k)]
     whole_n = np.zeros(k, dtype=np.int64)
+    lowest, highest = np.full(k, np.nan), np.full(k, np.nan)
     for rows in row_blocks(matrix.n):
         block = matrix.values[rows][:, cols]
         valid = ~np.isnan(block)
         acc.add(block, valid)
         if not block.shape[0]:
             continue
-        # distribution: whole numbers, one bincount per block over all columns
-        rounded = np.rint(block)
-        whole = rounded == block
+        b_lo, b_hi = np.fmin.reduce(block, axis=0), np.fmax.reduce(block, axis=0)
+        lowest, highest = np.fmin(lowest, b_lo), np.fmax(highest, b_hi)
+        # distribution: whole numbers, one bincount per block over all columns; values
+        # that are not whole or in a column not tabulated go to a last "dump" bin
+        key = np.rint(block)
+        whole = key == block
         whole_n += whole.sum(axis=0)
-        lo = np.floor(np.fmin.reduce(block, axis=0))
-        hi = np.floor(np.fmax.reduce(block, axis=0))
-        width = np.where(np.isnan(lo), 0, hi - lo + 1).astype(np.int64)
+        lo = np.floor(b_lo)
+        width = np.where(np.isnan(lo), 0, np.floor(b_hi) - lo + 1).astype(np.int64)
         width = np.where(width <= MAX_DISTINCT, width, 0)
         offsets = np.concatenate([[0], np.cumsum(width)])
         use_col = (width > 0) & np.array([t.alive for t in tally])
-        key = rounded - np.where(np.isnan(lo), 0.0, lo) + offsets[:-1]
-        counts = np.bincount(key[whole & use_col].astype(np.int64), minlength=int(offsets[-1]))
+        dump = int(offsets[-1])
+        key += np.where(use_col, offsets[:-1] - np.nan_to_num(lo), 0.0)
+        np.logical_and(whole, use_col, out=whole)
+        np.copyto(key, float(dump), where=~whole)
+        counts = np.bincount(key.astype(np.intp).ravel(), minlength=dump + 1)
         for c in np.flatnonzero(use_col):
             tally[c].merge(int(lo[c]), counts[offsets[c] : offsets[c + 1]])
         for c in np.flatnonzero((width == 0) & ~np.isnan(lo)):
             tally[c].alive = False
+    acc.min, acc.max = lowest, highest
 
     n = acc.n
     mean, sd = acc.mean(), acc.sd()
