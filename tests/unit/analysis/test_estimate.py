@@ -54,3 +54,23 @@ def test_grouped_moments_match_per_group_numpy() -> None:
         assert var[k] == pytest.approx(np.var(v, ddof=1))
     assert counts[6] == 0 and np.isnan(means[6])
     assert is_defined(mean_estimate(x).mean)
+
+
+@pytest.mark.parametrize("n_groups", [3, 40])  # mask path and bincount path
+def test_grouped_moments_matrix_equals_column_by_column(n_groups: int) -> None:
+    from gapsight.analysis.estimate import grouped_moments_matrix
+
+    rng = np.random.default_rng(15)
+    n = 70_000  # more than one block of rows
+    M = rng.normal(100, 4, (n, 6))
+    M[rng.random((n, 6)) < 0.1] = np.nan
+    M[:, 4] = np.nan  # an item nobody answered
+    g = rng.integers(0, n_groups, n).astype(np.intp)
+    cols = [5, 0, 4, 2]
+    counts, means, var = grouped_moments_matrix(M, g, n_groups + 1, cols)
+    for j, c in enumerate(cols):
+        c1, m1, v1 = grouped_moments(M[:, c], g, n_groups + 1)
+        np.testing.assert_array_equal(counts[:, j], c1)
+        np.testing.assert_allclose(means[:, j], m1, rtol=1e-12)
+        np.testing.assert_allclose(var[:, j], v1, rtol=1e-9)
+    assert (counts[:, 2] == 0).all() and np.isnan(means[:, 2]).all()
