@@ -31,9 +31,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from gapsight.io.cells import NULL_TOKENS
+from gapsight.io.columns import Plan, RawData
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected
-from gapsight.io.validation import NULL_TOKENS, Plan, RawData
 
 __all__ = ["read_raw", "sniff_delimiter", "write_frame"]
 

@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from gapsight.io.codebook import value_labels
+from gapsight.io.columns import Plan, RawData
 from gapsight.io.export import ExportColumn, export_frame
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected
-from gapsight.io.validation import Plan, RawData
 
 __all__ = ["MAX_ROWS", "read_raw", "write_columns"]
 

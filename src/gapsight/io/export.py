@@ -29,8 +29,8 @@ import pandas as pd
 
 from gapsight.instruments.model import Instrument, Item, Scale
 from gapsight.io.codebook import dont_know_code, item_label
+from gapsight.io.columns import KEY_COLUMN
 from gapsight.io.table import ResponseTable
-from gapsight.io.validation import KEY_COLUMN
 
 __all__ = ["ExportColumn", "export_columns", "export_frame", "is_missing"]
 

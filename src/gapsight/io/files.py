@@ -26,17 +26,11 @@ from pathlib import Path
 
 from gapsight.instruments.model import Instrument
 from gapsight.io import csvfile, excel, parquet, spss
+from gapsight.io.columns import Plan, RawData, plan_responses, plan_sample
 from gapsight.io.export import export_columns, export_frame
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected, ResponseTable, SampleTable
-from gapsight.io.validation import (
-    Plan,
-    RawData,
-    build_responses,
-    build_sample,
-    plan_responses,
-    plan_sample,
-)
+from gapsight.io.validation import build_responses, build_sample
 
 __all__ = ["FORMATS", "detect_format", "read_responses", "read_sample", "write_responses"]
 

@@ -27,10 +27,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gapsight.io.columns import DONT_KNOW_SUFFIX, Plan, RawData
 from gapsight.io.export import ExportColumn, is_missing
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected
-from gapsight.io.validation import DONT_KNOW_SUFFIX, Plan, RawData
 
 __all__ = ["read_raw", "write_columns"]
 

@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 
 from gapsight.io.codebook import DONT_KNOW_LABEL, value_labels
+from gapsight.io.columns import Plan, RawData
 from gapsight.io.export import ExportColumn, is_missing
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected
-from gapsight.io.validation import Plan, RawData
 
 __all__ = ["read_raw", "spss_name", "write_columns"]
 

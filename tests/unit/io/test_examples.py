@@ -8,7 +8,9 @@ import importlib
 import pytest
 
 MODULES = [
+    "gapsight.io.cells",
     "gapsight.io.codebook",
+    "gapsight.io.columns",
     "gapsight.io.csvfile",
     "gapsight.io.export",
     "gapsight.io.files",
