@@ -38,6 +38,15 @@ def test_every_message_has_a_translation(lang: str) -> None:
     )
 
 
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_fuzzy_entries(lang: str) -> None:
+    # pybabel update marks guessed translations fuzzy; they are not used at run time.
+    path = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        fuzzy = [m.id for m in read_po(fh, locale=lang) if m.id and m.fuzzy]
+    assert not fuzzy, f"review and un-fuzzy these {lang} entries: {fuzzy}"
+
+
 def test_placeholders_survive_translation() -> None:
     nl = _catalogue("nl")
     for msgid, text in nl.items():
