@@ -85,3 +85,27 @@ def test_degenerate() -> None:
     assert isinstance(nps_change(r, nps_from_counts(1, 1, 1)).z, Undefined)
     with pytest.raises(ValueError, match="whole numbers 0-10"):
         net_promoter_score([8.5])
+
+
+def test_nps_breakdown_matches_per_group_nps_and_suppresses() -> None:
+    from gapsight.analysis.nps import nps_breakdown
+
+    rng = np.random.default_rng(16)
+    x = rng.integers(0, 11, 400).astype(float)
+    x[rng.random(400) < 0.05] = np.nan
+    g = rng.choice(np.array(["a", "b", "c"], dtype="<U4"), 400)
+    g[:3] = "tiny"
+    b = nps_breakdown(x, g, by="segment", confidence=0.9)
+    for grp in b.groups:
+        if grp.group == "tiny" or grp.suppressed:
+            assert grp.result is None and grp.reason
+            continue
+        ref = net_promoter_score(x[g == grp.group], confidence=0.9)
+        assert grp.result is not None
+        assert grp.result.to_frame().equals(ref.to_frame())
+    assert next(grp for grp in b.groups if grp.group == "tiny").suppressed
+    assert sum(grp.suppressed for grp in b.groups) >= 2  # complementary suppression
+    assert b.total.result is not None
+    assert b.total.result.score == pytest.approx(net_promoter_score(x).score)
+    frame = b.to_frame()
+    assert list(frame["group"])[-1] == "total"

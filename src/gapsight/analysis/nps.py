@@ -29,19 +29,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from gapsight.analysis.breakdown import Grouping, suppress_cells, suppression_reason
 from gapsight.analysis.estimate import check_confidence
 from gapsight.analysis.result import Number, Undefined, frame_value, is_defined, note_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["NpsChange", "NpsResult", "net_promoter_score", "nps_change", "nps_from_counts"]
+__all__ = [
+    "NpsBreakdown",
+    "NpsChange",
+    "NpsGroup",
+    "NpsResult",
+    "net_promoter_score",
+    "nps_breakdown",
+    "nps_change",
+    "nps_from_counts",
+]
 
 ADJ_COUNT = 0.75
 ADJ_N = 3.0
@@ -242,3 +252,97 @@ def nps_change(
     return NpsChange(
         previous.n, current.n, a, b, diff, se, z, p, diff - zc * se, diff + zc * se, conf
     )
+
+
+@dataclass(frozen=True)
+class NpsGroup:
+    """One group of an NPS breakdown: the full :class:`NpsResult`, or suppressed.
+
+    Attributes:
+        group: the group label (``None`` = characteristic missing).
+        result: the group's NPS with adjusted-Wald interval; ``None`` when suppressed.
+        suppressed: whether nothing of this group may be displayed.
+        reason: why it is suppressed (the same text for every suppressed group).
+    """
+
+    group: Any
+    result: NpsResult | None
+    suppressed: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class NpsBreakdown:
+    """NPS per group with the minimum group size and complementary suppression
+    (:mod:`gapsight.analysis.breakdown`), plus the total."""
+
+    by: str
+    groups: tuple[NpsGroup, ...]
+    total: NpsGroup
+    min_n: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per group then the total; suppressed rows carry only the reason."""
+        import pandas as pd
+
+        frames = []
+        for g, label in [(g, g.group) for g in self.groups] + [(self.total, "total")]:
+            if g.result is None:
+                frames.append(
+                    pd.DataFrame([{"group": label, "suppressed": True, "reason": g.reason}])
+                )
+            else:
+                frames.append(
+                    g.result.to_frame().assign(group=label, suppressed=False, reason=None)
+                )
+        out = pd.concat(frames, ignore_index=True)
+        return out[["group", *[c for c in out.columns if c != "group"]]]
+
+
+def nps_breakdown(
+    values: npt.ArrayLike,
+    groups: npt.ArrayLike | Grouping,
+    *,
+    by: str = "group",
+    min_n: int = 5,
+    confidence: float = 0.95,
+    code: str = "cvs_recommend",
+) -> NpsBreakdown:
+    """The NPS of every group, each with its adjusted-Wald interval, with suppression.
+
+    Counts per group come from one ``np.bincount`` per category; the suppression rule is
+    :func:`gapsight.analysis.breakdown.suppress_cells` on the valid answers per group.
+    """
+    conf = check_confidence(confidence)
+    x = np.ascontiguousarray(values, dtype=np.float64).ravel()
+    grouping = Grouping.of(groups)
+    if grouping.inverse.shape[0] != x.shape[0]:
+        raise ValueError(f"values has {x.shape[0]} rows but groups has {grouping.inverse.shape[0]}")
+    ok = ~np.isnan(x)
+    xv = x[ok]
+    if ((xv < 0) | (xv > 10) | (xv != np.rint(xv))).any():
+        raise ValueError(f"{code} has answers that are not whole numbers 0-10")
+    inv = grouping.inverse[ok]
+    k = grouping.n_groups
+    prom = np.bincount(inv, weights=(xv >= 9), minlength=k)
+    detr = np.bincount(inv, weights=(xv <= 6), minlength=k)
+    tot = np.bincount(inv, minlength=k)
+    status, total_hidden = suppress_cells(tot.tolist(), min_n=min_n)
+    reason = suppression_reason(min_n)
+    out = []
+    for g in range(k):
+        if status[g] in ("below_minimum", "complementary"):
+            out.append(NpsGroup(grouping.labels[g], None, True, reason))
+            continue
+        P, D, N = int(prom[g]), int(detr[g]), int(tot[g])
+        out.append(
+            NpsGroup(
+                grouping.labels[g], nps_from_counts(P, N - P - D, D, confidence=conf), False, None
+            )
+        )
+    if total_hidden:
+        total = NpsGroup(None, None, True, reason)
+    else:
+        P, D, N = int(prom.sum()), int(detr.sum()), int(tot.sum())
+        total = NpsGroup(None, nps_from_counts(P, N - P - D, D, confidence=conf), False, None)
+    return NpsBreakdown(by, tuple(out), total, min_n)
