@@ -313,7 +313,7 @@ def cronbach_alpha(
     name = scale if scale is not None else "+".join(use)
     cols = _columns(matrix, use)
     acc = ScaleCovariances([range(len(cols))], pairwise=missing == "pairwise")
-    with single_threaded_blas():
+    with single_threaded_blas(matrix.n):
         for rows in row_blocks(matrix.n):
             acc.add(matrix.values[rows][:, cols])
     return _reliability(name, use, acc.result(0), missing, conf)
@@ -492,7 +492,7 @@ def servqual_reliability(
     acc = ScaleCovariances(
         [[pos[c] for c in codes] for _, codes in scales], pairwise=missing == "pairwise"
     )
-    with single_threaded_blas():
+    with single_threaded_blas(matrix.n):
         for rows in row_blocks(matrix.n):
             acc.add(matrix.values[rows][:, cols])
     return ReliabilityTable(

@@ -505,7 +505,7 @@ def _scan(matrix: ResponseMatrix, layout: ServqualLayout, min_share: float, with
     dim_means = ColumnMoments(parts * nd)
     d_acc = ColumnMoments(k)
     dim_gap = np.full((matrix.n, nd), np.nan)
-    with single_threaded_blas():
+    with single_threaded_blas(matrix.n):
         for rows in row_blocks(matrix.n):
             block = matrix.values[rows][:, cols]
             valid = ~np.isnan(block)
