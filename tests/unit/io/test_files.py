@@ -14,7 +14,6 @@ from gapsight.io import (
     ImportRejected,
     ResponseTable,
     detect_format,
-    dont_know_code,
     read_responses,
     write_responses,
 )
@@ -53,29 +52,6 @@ def test_missing_file_and_unknown_suffix(mini: Instrument, tmp_path: Path) -> No
     with pytest.raises(ImportRejected, match="cannot tell the format"):
         read_responses(odd, mini)
     assert read_responses(odd, mini, fmt="csv").n == 1
-
-
-def test_dont_know_code_convention() -> None:
-    cvs = load_builtin("cvs")
-    assert dont_know_code(cvs.scale_of("cvs_recommend")) == 99  # 0-10
-    ins = gapsight.instruments.parse_yaml(
-        """
-id: codes
-languages: [en]
-title: {en: Codes}
-scales:
-  - {id: a5, kind: agreement, min: 1, max: 5}
-  - {id: a8, kind: agreement, min: 1, max: 8}
-  - {id: p, kind: points, min: 0, max: 100}
-  - {id: t, kind: text}
-sections:
-  - id: s
-    title: {en: S}
-    items:
-      - {code: x, text: {en: X}, scale: a5}
-"""
-    )
-    assert [dont_know_code(ins.scale(s)) for s in ("a5", "a8", "p", "t")] == [8, 9, 999, None]
 
 
 def test_write_checks_instrument(mini: Instrument, sample: ResponseTable, tmp_path: Path) -> None:
