@@ -592,6 +592,8 @@ def servqual(
     """
     _check_common(aggregation, min_share, confidence)
     method = check_method(adjust)
+    if weight_rule not in get_args(WeightRule):
+        raise ValueError(f"unknown weight rule {weight_rule!r}; use 'reject' or 'renormalise'")
     scan = _scan(matrix, layout, min_share, with_e=True)
     dims = layout.dimensions
     warnings: list[AnalysisWarning] = []
@@ -673,7 +675,7 @@ def servqual(
                 k=sum(1 for pr in layout.pairs if pr.dimension == d),
                 expectation=defined(de_m[i], reason) if scan.dim_e.n[i] else Undefined(reason),
                 perception=defined(dp_m[i], reason) if scan.dim_p.n[i] else Undefined(reason),
-                gap=dim_tests[i].mean,
+                gap=dim_tests[i].mean if g_acc.n[i] else Undefined(reason),
                 n=int(g_acc.n[i]),
                 test=dim_tests[i],
             )

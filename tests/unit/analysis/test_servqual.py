@@ -365,3 +365,16 @@ def test_permuting_respondents_changes_nothing(args: tuple[int, int]) -> None:
     pd.testing.assert_frame_equal(a.by_respondent.to_frame(), b.by_respondent.to_frame())
     assert a.weighted is not None and b.weighted is not None
     pd.testing.assert_frame_equal(a.weighted.to_frame(), b.weighted.to_frame(), rtol=1e-9)
+
+
+def test_respondent_level_dimension_without_enough_items_says_why() -> None:
+    lay = ServqualLayout((Pair("01", "a", "e1", "p1"), Pair("02", "b", "e2", "p2")))
+    m = ResponseMatrix.from_columns(
+        {"e1": [5.0, 6.0], "p1": [4.0, 4.0], "e2": [np.nan, 5.0], "p2": [5.0, np.nan]}
+    )
+    res = servqual(m, lay, aggregation="respondent", weight_rule="renormalise")
+    b = res.dimension("b")
+    assert b.n == 0
+    assert isinstance(b.gap, Undefined) and "at least 50% valid items in b" in b.gap.reason
+    assert res.dimension("a").gap == pytest.approx(-1.5)
+    assert res.item("02").test.n == 0 and is_defined(res.item("02").gap)
