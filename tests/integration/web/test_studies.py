@@ -93,7 +93,6 @@ def test_invalid_settings_are_shown_next_to_the_fields_and_nothing_is_stored(
     text = response.text
     expected = {
         "name": "Enter a name for the study.",
-        "anonymity_mode": "Employee surveys are always anonymous",
         "min_group_size": "Enter a minimum group size from 3 to 10.",
         "field_end": "The field period cannot end before it starts.",
         "population_size": "Enter a whole number, such as 5.",
@@ -107,6 +106,27 @@ def test_invalid_settings_are_shown_next_to_the_fields_and_nothing_is_stored(
     assert 'aria-invalid="true"' in text
     assert 'value="many"' in text  # what the user typed is kept
     assert _count(web_engine, Study) == 0
+
+
+def test_employee_studies_are_always_anonymous(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    as_role(browser, "coordinator")
+    form = browser.get(f"/studies/new?organisation={people['acme']}&instrument=mto").text
+    assert 'value="employee" selected' in form  # the instrument's variant is the default
+    assert 'value="anonymous" checked' in form
+    response = browser.submit(
+        "/studies",
+        _form(
+            people["acme"], instrument="mto", kind="employee", anonymity_mode="choice", modules=[]
+        ),
+        token_from="/studies",
+    )
+    assert response.status_code == 303, response.text
+    study_id = int(response.headers["location"].rsplit("/", 1)[1])
+    assert _study(web_engine, study_id).anonymity_mode == "anonymous"
+    page = browser.get(response.headers["location"]).text
+    assert "Employee surveys are always anonymous, so this study is anonymous." in page
 
 
 def test_dutch_messages_for_invalid_settings(

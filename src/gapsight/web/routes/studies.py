@@ -141,6 +141,11 @@ def _new_page(
             else:
                 ins = instrument_service.instrument(session, version_id)
                 modules = dict(ins.modules)
+                # Defaults follow the instrument: its variant is the usual kind, and
+                # employee questionnaires are anonymous.
+                values.setdefault("kind", ins.variant if ins.variant in STUDY_KINDS else "customer")
+                anonymous_only = ins.always_anonymous or values["kind"] == "employee"
+                values.setdefault("anonymity_mode", "anonymous" if anonymous_only else "choice")
                 instrument_label = f"{ins.text(ins.title, lang)} ({ins.ref})"
                 previous = [
                     study_service.info(s)
@@ -170,8 +175,6 @@ def _new_page(
 def new_page(request: Request, user: CurrentUser = Depends(coordinator)) -> Response:
     """Step 1: organisation and instrument; step 2: the study's settings."""
     values: dict[str, Any] = {
-        "kind": "customer",
-        "anonymity_mode": "choice",
         "min_group_size": "5",
         "confidence_level": "0.95",
         **{k: v for k, v in request.query_params.items() if k in ("organisation", "instrument")},
@@ -208,7 +211,13 @@ async def create(request: Request, user: CurrentUser = Depends(coordinator)) -> 
         version_id = _resolve_choice(session, ins_choice, org_id)
         if version_id is None:
             raise HTTPException(status_code=422)
-        declared = instrument_service.instrument(session, version_id).modules
+        chosen = instrument_service.instrument(session, version_id)
+        declared = chosen.modules
+        forced = (kind == "employee" or chosen.always_anonymous) and anonymity != "anonymous"
+        if forced:
+            # Employees are always anonymous (certification.md P3.mto): no other choice.
+            anonymity = "anonymous"
+            form.values["anonymity_mode"] = anonymity
         if previous is not None and not any(
             s.id == previous for s in study_service.list_studies(session, organisation_id=org_id)
         ):
@@ -245,6 +254,8 @@ async def create(request: Request, user: CurrentUser = Depends(coordinator)) -> 
     if study_id is None:
         return _new_page(request, user, form.values, form.errors)
     flash(request, _("Study created. Upload the sample, then launch fieldwork."))
+    if forced:
+        flash(request, _("Employee surveys are always anonymous, so this study is anonymous."))
     return RedirectResponse(f"/studies/{study_id}", status_code=303)
 
 
