@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -200,7 +201,9 @@ def store_table(
     """Store every row of ``table`` as a response of wave ``wave_id``.
 
     ``anonymous`` defaults to the wave's anonymity mode (``choice`` → anonymous, the
-    safe side); anonymous responses get date-only timestamps. The status of each
+    safe side). A table holds finished answers, so ``started_at`` stays unknown
+    (``NULL``) and complete responses get ``completed_at = now`` (default: the current
+    time; date-only for anonymous responses). The status of each
     response follows from the instrument's required items (:func:`response_statuses`).
     Runs in the caller's transaction (see :func:`gapsight.store.database.unit_of_work`):
     on any error nothing is stored.
@@ -261,7 +264,7 @@ def store_table(
                 flag,
                 keys[i],
                 char_json[i],
-                when,
+                None,
                 when if statuses[i] == "complete" else None,
                 enc.vectors[i - start],
                 enc.dont_know[i - start],
@@ -332,21 +335,25 @@ def load_wave(source: Session | Engine, wave_id: int) -> WaveData:
         finally:
             cursor.close()
     codes = instrument.numeric_codes()
-    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    by_name = dict(zip(columns, cols, strict=True))
-    values, dk = decode(by_name["vector"], by_name["dont_know"], len(codes))
-    loaded = chars.arrays([_json(v) for v in by_name["characteristics"]], types) if types else {}
+    position = {name: i for i, name in enumerate(columns)}
+
+    def column(name: str) -> list[Any]:
+        # map/itemgetter: several times faster than zip(*rows) on a million rows
+        return list(map(itemgetter(position[name]), rows))
+
+    values, dk = decode(column("vector"), column("dont_know"), len(codes))
+    loaded = chars.arrays([_json(v) for v in column("characteristics")], types) if types else {}
     texts: dict[str, list[str | None]] = {}
     if text_codes:
-        parsed = [_json(v) for v in by_name["texts"]]
+        parsed = [_json(v) for v in column("texts")]
         texts = {c: [None if p is None else p.get(c) for p in parsed] for c in text_codes}
     return WaveData(
         study=snapshot,
         instrument=instrument,
         matrix=ResponseMatrix(codes=codes, values=values, dont_know=dk, characteristics=loaded),
-        response_ids=np.array(by_name["id"], dtype=np.int64),
-        statuses=np.array(by_name["status"], dtype=np.str_),
-        respondent_keys=list(by_name["respondent_key"]),
+        response_ids=np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows)),
+        statuses=np.array(column("status"), dtype=np.str_),
+        respondent_keys=column("respondent_key"),
         texts=texts,
         characteristic_types=types,
     )
