@@ -142,3 +142,29 @@ def test_formula_like_text_stays_text(mini: Instrument, tmp_path: Path) -> None:
     path = tmp_path / "f.xlsx"
     write_responses(path, table, mini)
     assert read_responses(path, mini).texts == {"remark": ["=SUM(A1:A3)"]}
+
+
+def test_xml_entity_bomb_is_rejected_not_expanded(mini: Instrument, tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML, "defusedxml must be installed so openpyxl refuses XML entities"
+    good = workbook(tmp_path / "a.xlsx", [["q1"], [1]])
+    bomb = tmp_path / "bomb.xlsx"
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
+    doctype = f'<!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                if text.startswith("<?xml"):
+                    head, rest = text.split("?>", 1)
+                    text = head + "?>" + doctype + rest
+                else:
+                    text = doctype + text
+                data = text.replace("<v>1</v>", "<v>&l8;</v>").encode()
+            dst.writestr(info, data)
+    (problem,) = problems_of(bomb, mini)
+    assert "damaged or truncated" in problem
