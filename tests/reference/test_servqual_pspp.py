@@ -1,8 +1,8 @@
-"""SERVQUAL reliability and paired t-tests against GNU PSPP (Debian package ``pspp``).
+"""Reliability, paired t-tests and descriptives against GNU PSPP (Debian package ``pspp``).
 
-Source of every expected number: GNU PSPP's ``RELIABILITY /MODEL=ALPHA /SUMMARY=TOTAL``
-and ``T-TEST PAIRS=… WITH … (PAIRED)`` run on the same seeded data with missing values,
-output as CSV with 10 decimals (``SET FORMAT=F20.10``).
+Source of every expected number: GNU PSPP's ``RELIABILITY /MODEL=ALPHA /SUMMARY=TOTAL``,
+``T-TEST PAIRS=… WITH … (PAIRED)``, ``DESCRIPTIVES`` and ``FREQUENCIES`` run on the same
+seeded data with missing values, output as CSV with 10 decimals (``SET FORMAT=F20.10``).
 
 PSPP's RELIABILITY drops a case missing on *any* variable named in ``/VARIABLES``
 (``analysis.md`` pitfalls), so each scale gets its own RELIABILITY command naming only
@@ -172,3 +172,33 @@ def test_paired_t_tests_match_pspp(tmp_path: Path, confidence: float) -> None:
     # N per pair (complete pairs) from the paired-statistics table: 2 rows per pair
     for j, item in enumerate(res.items):
         assert int(_num(stats_rows[2 * j][2])) == item.n_pairs
+
+
+def test_descriptives_and_distributions_match_pspp(tmp_path: Path) -> None:
+    from gapsight.analysis.descriptives import describe
+
+    m = _wave(seed=13, n=70)
+    codes = ["e01", "e05", "p02", "p09"]
+    res = describe(m, codes, scales={c: (1, 7) for c in codes})
+    rows = _run_pspp(
+        tmp_path,
+        m,
+        [
+            f"DESCRIPTIVES /VARIABLES={' '.join(codes)} /STATISTICS=MEAN STDDEV MIN MAX.",
+            f"FREQUENCIES /VARIABLES={' '.join(codes)}.",
+        ],
+    )
+    desc = {r[0]: r for r in _tables(rows, "Descriptive Statistics")[0][1:]}
+    for code in codes:
+        d = res.item(code)
+        n, mean, sd, lo, hi = map(_num, desc[code][1:6])
+        assert (int(n), lo, hi) == (d.n, d.min, d.max)
+        assert mean == pytest.approx(d.mean, abs=1e-9)
+        assert sd == pytest.approx(d.sd, abs=1e-9)
+        freq = {}
+        for r in _tables(rows, code)[0][1:]:
+            if r[0] in ("Missing", "Total"):
+                break
+            freq[int(_num(r[1]))] = int(_num(r[2]))
+        assert {v: c for v, c in (d.distribution or {}).items() if c} == freq
+        assert d.missing == m.n - sum(freq.values())
