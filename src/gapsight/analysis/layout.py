@@ -111,6 +111,13 @@ def servqual_layout(instrument: Instrument) -> ServqualLayout:
     the same ``pair`` form one :class:`Pair`; ``importance`` items give the weights of
     their ``dimension`` (or of the dimension named by a ``w_<dimension>`` code).
     ``ValueError`` names a pair lacking its E or P item.
+
+    Example::
+
+        >>> from gapsight.instruments import load_builtin
+        >>> lay = servqual_layout(load_builtin("servqual22"))
+        >>> len(lay.pairs), lay.pairs[0].perception, lay.weights["empathy"]
+        (22, 'p01', 'w_empathy')
     """
     parts: dict[str, dict[str, str]] = {}
     dims: dict[str, str] = {}

@@ -113,7 +113,13 @@ def alpha_from_covariance(cov: FloatMatrix) -> float:
 
 
 def standardized_alpha_from_covariance(cov: FloatMatrix) -> float:
-    """Standardized alpha ``k·r̄/(1 + (k−1)·r̄)`` from the correlations of ``cov``."""
+    """Standardized alpha ``k·r̄/(1 + (k−1)·r̄)`` from the correlations of ``cov``.
+
+    Example::
+
+        >>> round(standardized_alpha_from_covariance(np.array([[4.0, 1.0], [1.0, 1.0]])), 4)
+        0.6667
+    """
     k = cov.shape[0]
     d = np.sqrt(np.diag(cov))
     if k < 2 or np.any(d == 0):

@@ -541,6 +541,14 @@ def respondent_dimension_gaps(
 
     Per respondent, the mean of the dimension's item gaps ``P − E`` over the pairs
     answered, when at least ``min_share`` of its items have both answers.
+
+    Example::
+
+        >>> lay = ServqualLayout((Pair("01", "a", "e1", "p1"), Pair("02", "a", "e2", "p2")))
+        >>> m = ResponseMatrix.from_columns({"e1": [5, 6], "p1": [4, 6],
+        ...                                  "e2": [5, float("nan")], "p2": [6, 5]})
+        >>> respondent_dimension_gaps(m, lay).tolist()
+        [[0.0], [0.0]]
     """
     _check_common("item_means", min_share, 0.95)
     return _scan(matrix, layout, min_share, with_e=True).dim_gap
