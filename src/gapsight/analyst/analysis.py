@@ -43,6 +43,7 @@ from gapsight.analysis.drivers import KeyDrivers
 from gapsight.analysis.grades import GradesResult
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.nps import NpsResult
+from gapsight.analysis.precision import MarginOfError, margin_of_error_proportion
 from gapsight.analysis.reliability import ReliabilityTable
 from gapsight.analysis.result import AnalysisWarning
 from gapsight.analysis.servqual import Servperf, ServqualResult
@@ -81,6 +82,8 @@ class Analysis:
         n: respondents in the data.
         options: the options used.
         descriptives: per item n, mean, SD, min, max, distribution, don't know.
+        precision: worst-case margin of error of a percentage for ``n`` respondents
+            (with the finite population correction when ``options.population`` is set).
         servqual: gaps in both aggregations with item tests, weighted score and zone
             of tolerance when their columns are present.
         servperf: the perception part alone (also when the wave has no expectations).
@@ -96,6 +99,7 @@ class Analysis:
     n: int
     options: AnalysisOptions
     descriptives: Descriptives
+    precision: MarginOfError
     servqual: ServqualResult | None = None
     servperf: Servperf | None = None
     reliability: ReliabilityTable | None = None
@@ -218,6 +222,9 @@ def analyze_matrix(
         n=matrix.n,
         options=options,
         descriptives=descriptives_of(instrument, matrix),
+        precision=margin_of_error_proportion(
+            matrix.n, population=options.population, confidence=options.confidence
+        ),
         servqual=servqual,
         servperf=servperf,
         reliability=reliability,

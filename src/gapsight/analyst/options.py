@@ -61,6 +61,8 @@ class AnalysisOptions:
         min_group_size: smallest group shown in a breakdown (3–10).
         min_valid_share: share of a dimension's items a respondent must have answered
             for a respondent-level dimension score.
+        population: size of the population the respondents represent, for the finite
+            population correction of the margin of error (``None``: infinite).
     """
 
     aggregation: Aggregation = "item_means"
@@ -71,6 +73,7 @@ class AnalysisOptions:
     dont_know_code: float | None = None
     min_group_size: int = 5
     min_valid_share: float = 0.5
+    population: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aggregation", str(self.aggregation).replace("-", "_"))
@@ -89,6 +92,9 @@ class AnalysisOptions:
             )
         if not 0.0 < self.min_valid_share <= 1.0:
             raise ValueError(f"min_valid_share must be in (0, 1], got {self.min_valid_share!r}")
+
+        if self.population is not None and int(self.population) < 1:
+            raise ValueError(f"population must be a positive count, got {self.population!r}")
 
     def as_dict(self) -> dict[str, Any]:
         """The options as plain JSON-able values (the ``options`` of the document)."""

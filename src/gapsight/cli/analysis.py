@@ -123,6 +123,7 @@ def _load_study(
     defaults = {
         "min_group_size": wave.study.min_group_size,
         "confidence": wave.study.confidence_level,
+        "population": wave.study.population_size,
     }
     return wave.matrix, wave.instrument, defaults, f"study {study} ({wave.study.name})"
 
@@ -167,6 +168,12 @@ def analyze(
     confidence: float | None = typer.Option(
         None, "--confidence", help="Confidence level of every interval (default 0.95)."
     ),
+    population: int | None = typer.Option(
+        None,
+        "--population",
+        help="Population size, for the finite population correction of the margin of "
+        "error (with --study: the study's).",
+    ),
     by: list[str] = typer.Option(
         [],
         "--by",
@@ -200,6 +207,8 @@ def analyze(
     }
     if confidence is not None:
         values["confidence"] = confidence
+    if population is not None:
+        values["population"] = population
     if input_file is not None:
         if not instrument:
             raise common.UserError("--instrument is required with --input (e.g. servqual22)")
@@ -303,6 +312,7 @@ def render(document: dict[str, Any], console: Console) -> None:
         f"adjust {opts['adjust']}, reliability {opts['missing']})",
         highlight=False,
     )
+    console.print(document["precision"]["sentence_en"], highlight=False)
     sq = document.get("servqual")
     if sq is not None:
         t = Table(title=f"SERVQUAL items (gap = P − E; p adjusted: {sq['adjust']})")

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from gapsight.analysis.estimate import MeanEstimate
     from gapsight.analysis.grades import GradesResult
     from gapsight.analysis.nps import NpsResult
+    from gapsight.analysis.precision import MarginOfError
     from gapsight.analysis.reliability import ReliabilityTable
     from gapsight.analysis.servqual import (
         Aggregate,
@@ -59,6 +60,7 @@ VERSION = 1
 """Value of the document's ``version`` key; incremented when a key changes meaning."""
 
 NOT_FINITE = "not a finite number"
+NO_POPULATION = "population size not given: no finite population correction"
 NO_DISTRIBUTION = "answers are not whole numbers on a tabulable scale"
 
 
@@ -108,6 +110,20 @@ def _estimate(est: MeanEstimate, **extra: Any) -> dict[str, Any]:
         ci_low=est.ci_low,
         ci_high=est.ci_high,
         n=est.n,
+    )
+
+
+def precision_section(moe: MarginOfError) -> dict[str, Any]:
+    """``precision``: worst-case margin of error of a percentage, and the report sentence."""
+    from gapsight.analysis.precision import precision_sentence
+
+    return record(
+        n=moe.n,
+        population=moe.population if moe.population is not None else Undefined(NO_POPULATION),
+        margin_pp=moe.margin_pp,
+        fpc=moe.fpc,
+        sentence_nl=precision_sentence(moe, "nl"),
+        sentence_en=precision_sentence(moe, "en"),
     )
 
 
@@ -455,6 +471,7 @@ def build_document(analysis: Analysis, *, source: str | None = None) -> dict[str
         "source": source,
         "n": analysis.n,
         "options": _plain(analysis.options.as_dict()),
+        "precision": precision_section(analysis.precision),
         "descriptives": descriptives_section(analysis.descriptives),
         "servqual": None if analysis.servqual is None else servqual_section(analysis.servqual),
         "servperf": None if analysis.servperf is None else servperf_section(analysis.servperf),

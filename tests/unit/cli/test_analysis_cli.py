@@ -209,6 +209,7 @@ def test_options_reach_the_analysis(app: typer.Typer, csv: Path) -> None:
         "dont_know_code": 8.0,
         "min_group_size": 5,
         "min_valid_share": 0.5,
+        "population": None,
     }
     assert doc["servqual"]["aggregation"] == "respondent"
     assert doc["servqual"]["dimensions"][0]["t"] is not None

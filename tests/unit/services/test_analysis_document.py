@@ -21,7 +21,7 @@ from gapsight.services.analysis_document import (
     record,
 )
 
-ALLOWED_NULLS = {"source", "options.dont_know_code"}
+ALLOWED_NULLS = {"source", "options.dont_know_code", "options.population"}
 """Nulls that mean "not given" rather than "could not be computed"."""
 
 
@@ -93,6 +93,8 @@ def test_document_header_and_numbers() -> None:
     assert "importance points" in doc["servqual"]["reasons"]["weighted"]
     assert "weighted_gap" not in doc["servqual"]["overall"]
     assert doc["grades"][0]["code"] == "grade_overall"
+    assert doc["precision"]["margin_pp"] == pytest.approx(100 * 1.959964 * (0.25 / 40) ** 0.5)
+    assert doc["precision"]["population"] is None and doc["precision"]["reasons"]["population"]
     assert unexplained_nulls(doc) == []
     json.loads(dumps(doc))
 
