@@ -108,7 +108,8 @@ class Descriptives:
                     "note": note_of(nums),
                 }
             )
-        return pd.DataFrame(rows).set_index("code")
+        columns = ["code", "n", "mean", "sd", "min", "max", "dont_know", "missing"]
+        return pd.DataFrame(rows, columns=[*columns, "out_of_range", "note"]).set_index("code")
 
     def distribution_frame(self) -> pd.DataFrame:
         """Counts: one row per item, one column per scale value (0 where unused)."""
@@ -157,7 +158,7 @@ def describe(
         width = np.where(np.isnan(lo), 0, np.floor(b_hi) - lo + 1).astype(np.int64)
         width = np.where(width <= MAX_DISTINCT, width, 0)
         offsets = np.concatenate([[0], np.cumsum(width)])
-        use_col = (width > 0) & np.array([t.alive for t in tally])
+        use_col = (width > 0) & np.array([t.alive for t in tally], dtype=bool)
         dump = int(offsets[-1])
         key += np.where(use_col, offsets[:-1] - np.nan_to_num(lo), 0.0)
         np.logical_and(whole, use_col, out=whole)

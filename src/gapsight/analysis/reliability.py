@@ -250,7 +250,8 @@ class Reliability:
                     "note": note_of([it.alpha_if_deleted, it.item_rest_r]),
                 }
                 for it in self.items
-            ]
+            ],
+            columns=["code", "mean", "sd", "alpha_if_deleted", "item_rest_r", "note"],
         ).set_index("code")
         frame.attrs.update(self.summary())
         return frame

@@ -94,3 +94,10 @@ def test_distribution_frame_has_zero_filled_columns() -> None:
     frame = describe(m).distribution_frame()
     assert frame.loc["a"].to_dict() == {1: 2, 2: 0, 3: 1}
     assert frame.loc["b"].to_dict() == {1: 0, 2: 1, 3: 2}
+
+
+def test_no_items_and_fortran_ordered_values_work() -> None:
+    m = ResponseMatrix.from_columns({"a": [1.0, 2.0, 4.0]})
+    assert describe(m, []).to_frame().empty
+    f = ResponseMatrix(codes=m.codes, values=np.asfortranarray(m.values))
+    assert describe(f).item("a").sd == pytest.approx(np.std([1, 2, 4], ddof=1))
