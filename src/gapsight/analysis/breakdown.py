@@ -91,12 +91,14 @@ __all__ = [
     "BreakdownTable",
     "CellStatus",
     "Grouping",
+    "TableSuppression",
     "breakdown",
     "breakdown_matrix",
     "check_min_n",
     "factorize",
     "safe_difference",
     "suppress_cells",
+    "suppress_table",
     "suppression_reason",
 ]
 
@@ -153,6 +155,126 @@ def suppress_cells(ns: Sequence[int], *, min_n: int = 5) -> tuple[tuple[CellStat
         smallest = min(visible, key=lambda i: (counts[i], i))
         status[smallest] = "complementary"
     return tuple(status), False
+
+
+@dataclass(frozen=True)
+class TableSuppression:
+    """Suppression of a two-way table with margins (see :func:`suppress_table`).
+
+    Attributes:
+        cells: status per cell, ``rows × columns``.
+        row_totals_hidden, column_totals_hidden: per row / column, whether its total
+            is suppressed.
+        grand_total_hidden: whether the grand total is suppressed.
+    """
+
+    cells: tuple[tuple[CellStatus, ...], ...]
+    row_totals_hidden: tuple[bool, ...]
+    column_totals_hidden: tuple[bool, ...]
+    grand_total_hidden: bool
+
+    def hidden(self, i: int, j: int) -> bool:
+        """Whether cell ``(i, j)`` is suppressed."""
+        return self.cells[i][j] in ("below_minimum", "complementary")
+
+
+def _line_unsafe(ns: Sequence[int], hidden: Sequence[bool]) -> bool:
+    h = [n for n, hd in zip(ns, hidden, strict=True) if hd]
+    return bool(h) and (len(h) < 2 or sum(h) < len(h) + 1)
+
+
+def suppress_table(counts: Sequence[Sequence[int]], *, min_n: int = 5) -> TableSuppression:
+    """Primary and complementary suppression of a cross-table with row, column and grand
+    totals (two characteristics, or a characteristic by wave).
+
+    Every line (each row with its total, each column with its total, and the row and
+    column margins with the grand total) must end with no hidden cell or with at least
+    two hidden cells whose combined n exceeds their number — the one-dimensional rule of
+    :func:`suppress_cells` applied to every line — iterated until nothing changes. A
+    total below ``min_n`` is suppressed itself; a line that cannot be protected because
+    no visible cell is left gets its total suppressed. A row or column total hidden to
+    protect the margins also gets at least two of its cells hidden, since a total with
+    all cells visible is just their sum.
+
+    This is the classic iterative heuristic: it blocks recovery of a cell by subtraction
+    along any one line, but unlike a linear-programming audit (e.g. tau-Argus) it does
+    not prove that no combination of several lines narrows a hidden cell to one value.
+
+    Example::
+
+        >>> t = suppress_table([[10, 2, 8], [9, 12, 11]], min_n=5)
+        >>> [[t.hidden(i, j) for j in range(3)] for i in range(2)]
+        [[False, True, True], [False, True, True]]
+    """
+    m = check_min_n(min_n)
+    grid = [[int(n) for n in row] for row in counts]
+    if not grid or any(len(r) != len(grid[0]) for r in grid):
+        raise ValueError("counts must be a non-empty rectangular table")
+    if any(n < 0 for r in grid for n in r):
+        raise ValueError("cell counts must be non-negative")
+    R, C = len(grid), len(grid[0])
+    status: list[list[CellStatus]] = [
+        ["empty" if n == 0 else "below_minimum" if n < m else "shown" for n in r] for r in grid
+    ]
+    row_tot = [sum(r) for r in grid]
+    col_tot = [sum(grid[i][j] for i in range(R)) for j in range(C)]
+    grand = sum(row_tot)
+    row_hidden = [0 < t < m for t in row_tot]
+    col_hidden = [0 < t < m for t in col_tot]
+    grand_hidden = grand < m
+
+    def hid(i: int, j: int) -> bool:
+        return status[i][j] in ("below_minimum", "complementary")
+
+    def protect(cells: list[tuple[int, int]]) -> bool:
+        """Hide the smallest visible cell of the line; False when none is left."""
+        visible = [(grid[i][j], i, j) for i, j in cells if status[i][j] == "shown"]
+        if not visible:
+            return False
+        _, i, j = min(visible)
+        status[i][j] = "complementary"
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for i in range(R):
+            line = [(i, j) for j in range(C)]
+            if not row_hidden[i] and _line_unsafe(grid[i], [hid(a, b) for a, b in line]):
+                if not protect(line):
+                    row_hidden[i] = True
+                changed = True
+        for j in range(C):
+            line = [(i, j) for i in range(R)]
+            col = [grid[i][j] for i in range(R)]
+            if not col_hidden[j] and _line_unsafe(col, [hid(a, b) for a, b in line]):
+                if not protect(line):
+                    col_hidden[j] = True
+                changed = True
+        for axis, totals, hidden_flags in ((0, row_tot, row_hidden), (1, col_tot, col_hidden)):
+            if not grand_hidden and _line_unsafe(totals, hidden_flags):
+                shown = [
+                    (t, k)
+                    for k, (t, h) in enumerate(zip(totals, hidden_flags, strict=True))
+                    if not h and t > 0
+                ]
+                if shown:
+                    k = min(shown)[1]
+                    hidden_flags[k] = True
+                    # a hidden total is the sum of its cells: hide at least two of them
+                    # too, or subtracting the visible ones would give it back
+                    line = [(k, j) for j in range(C)] if axis == 0 else [(i, k) for i in range(R)]
+                    while sum(hid(a, b) for a, b in line) < 2 and protect(line):
+                        pass
+                else:
+                    grand_hidden = True
+                changed = True
+    return TableSuppression(
+        cells=tuple(tuple(r) for r in status),
+        row_totals_hidden=tuple(row_hidden),
+        column_totals_hidden=tuple(col_hidden),
+        grand_total_hidden=grand_hidden,
+    )
 
 
 def safe_difference(n_a: int, n_b: int, *, min_n: int = 5) -> bool:

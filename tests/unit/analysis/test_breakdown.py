@@ -226,3 +226,50 @@ def test_factorize_string_labels_including_a_rare_one() -> None:
     labels_i, inv_i = factorize(ints)
     assert labels_i == sorted(set(ints.tolist()))
     assert (np.array(labels_i)[inv_i] == ints).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    table=st.integers(min_value=1, max_value=4).flatmap(
+        lambda c: st.lists(
+            st.lists(st.integers(min_value=0, max_value=15), min_size=c, max_size=c),
+            min_size=1,
+            max_size=4,
+        )
+    ),
+    min_n=st.integers(min_value=3, max_value=10),
+)
+def test_property_cross_table_lines_are_protected(table: list[list[int]], min_n: int) -> None:
+    from gapsight.analysis.breakdown import suppress_table
+
+    t = suppress_table(table, min_n=min_n)
+    R, C = len(table), len(table[0])
+
+    def protected(ns: list[int], hidden: list[bool]) -> bool:
+        h = [n for n, hd in zip(ns, hidden, strict=True) if hd]
+        return not h or (len(h) >= 2 and sum(h) >= len(h) + 1)
+
+    for i in range(R):
+        for j in range(C):
+            if t.cells[i][j] == "shown":
+                assert table[i][j] >= min_n  # no visible cell below the minimum
+    for i in range(R):
+        if not t.row_totals_hidden[i]:
+            assert sum(table[i]) == 0 or sum(table[i]) >= min_n
+            assert protected(table[i], [t.hidden(i, j) for j in range(C)])
+    for j in range(C):
+        col = [table[i][j] for i in range(R)]
+        if not t.column_totals_hidden[j]:
+            assert sum(col) == 0 or sum(col) >= min_n
+            assert protected(col, [t.hidden(i, j) for i in range(R)])
+    # a hidden total is never just the sum of visible cells
+    for i in range(R):
+        if t.row_totals_hidden[i] and sum(table[i]) > 0:
+            assert any(t.hidden(i, j) for j in range(C))
+    for j in range(C):
+        if t.column_totals_hidden[j] and sum(table[i][j] for i in range(R)) > 0:
+            assert any(t.hidden(i, j) for i in range(R))
+    if not t.grand_total_hidden:
+        assert protected([sum(r) for r in table], list(t.row_totals_hidden))
+        cols = [sum(table[i][j] for i in range(R)) for j in range(C)]
+        assert protected(cols, list(t.column_totals_hidden))
