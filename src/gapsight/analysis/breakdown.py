@@ -39,8 +39,9 @@ check both).
   comparing group totals can isolate the few who changed; check with
   :func:`safe_difference`;
 - *cross-tables*: two characteristics shown separately can be combined by someone who
-  knows one respondent's attributes; break down by one characteristic at a time or by a
-  combined characteristic (which then gets this same rule);
+  knows one respondent's attributes; break down by one characteristic at a time, or
+  show the cross-table itself with :func:`suppress_table` (every row, column and margin
+  protected; a line-by-line heuristic, not a linear-programming audit);
 - *identical hidden answers*: the total's mean and SD fix the hidden cells' combined
   sum and sum of squares; if every hidden respondent gave the same answer (combined
   variance 0, or a combined mean at a scale bound), each hidden cell's mean equals it;
