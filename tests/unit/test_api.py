@@ -366,3 +366,15 @@ def test_the_documented_example_runs(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "Largest dimension gap: reliability" in out
     assert "perception.reliability" in out and "Key drivers of grade_overall" in out
+
+
+def test_weight_rule_rejects_or_renormalises_points_not_summing_to_100() -> None:
+    frame = wave()
+    frame.loc[0, "w_tangibles"] = frame.loc[0, "w_tangibles"] + 10
+    rejected = gapsight.servqual(frame).weighted
+    renormalised = gapsight.analyze(frame, "servqual22", weight_rule="renormalise").servqual
+    assert rejected is not None and rejected.n_rejected == 1
+    assert renormalised is not None and renormalised.weighted is not None
+    assert renormalised.weighted.n_renormalised == 1
+    assert renormalised.weighted.n == rejected.n + 1
+    assert any(w.code == "weights_not_100" for w in renormalised.warnings)

@@ -184,8 +184,6 @@ def servqual_of(
     layout: ServqualLayout,
     matrix: ResponseMatrix,
     options: AnalysisOptions,
-    *,
-    weight_rule: WeightRule = "reject",
 ) -> ServqualResult:
     """SERVQUAL on ``matrix``: every E and P column must be present (all are named)."""
     require_codes(matrix, [*layout.expectation_codes(), *layout.perception_codes()], "servqual")
@@ -197,7 +195,7 @@ def servqual_of(
         round_item_means=options.round_item_means,
         adjust=options.adjust,
         confidence=options.confidence,
-        weight_rule=weight_rule,
+        weight_rule=options.weight_rule,
     )
 
 
@@ -341,9 +339,10 @@ def servqual(
         confidence=confidence,
         dont_know_code=dont_know_code,
         min_valid_share=min_valid_share,
+        weight_rule=weight_rule,
     )
     ins, matrix = prepare(data, instrument, dont_know_code=dont_know_code)
-    return servqual_of(_layout_or_fail(ins), matrix, options, weight_rule=weight_rule)
+    return servqual_of(_layout_or_fail(ins), matrix, options)
 
 
 def servperf(

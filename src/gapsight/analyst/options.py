@@ -24,11 +24,12 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
-__all__ = ["ADJUSTMENTS", "AGGREGATIONS", "MISSING_RULES", "AnalysisOptions"]
+__all__ = ["ADJUSTMENTS", "AGGREGATIONS", "MISSING_RULES", "WEIGHT_RULES", "AnalysisOptions"]
 
 Aggregation = Literal["item_means", "respondent"]
 MissingRule = Literal["listwise", "pairwise"]
 Adjustment = Literal["holm", "bh", "none"]
+WeightRule = Literal["reject", "renormalise"]
 
 AGGREGATIONS: tuple[str, ...] = get_args(Aggregation)
 """``item_means``: dimension = mean of its item means (what most reports print);
@@ -37,6 +38,9 @@ MISSING_RULES: tuple[str, ...] = get_args(MissingRule)
 """Reliability: ``listwise`` on the scale's items (default), or ``pairwise``."""
 ADJUSTMENTS: tuple[str, ...] = get_args(Adjustment)
 """Multiple comparisons over the item tests: Holm (default), Benjamini–Hochberg, none."""
+WEIGHT_RULES: tuple[str, ...] = get_args(WeightRule)
+"""Importance points not summing to 100: ``reject`` the respondent (default) or
+``renormalise`` (points / their sum) and count them."""
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -63,6 +67,8 @@ class AnalysisOptions:
             for a respondent-level dimension score.
         population: size of the population the respondents represent, for the finite
             population correction of the margin of error (``None``: infinite).
+        weight_rule: importance points not summing to 100 are ``reject``-ed (default)
+            or ``renormalise``-d, and counted either way.
     """
 
     aggregation: Aggregation = "item_means"
@@ -74,12 +80,14 @@ class AnalysisOptions:
     min_group_size: int = 5
     min_valid_share: float = 0.5
     population: int | None = None
+    weight_rule: WeightRule = "reject"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aggregation", str(self.aggregation).replace("-", "_"))
         _one_of("aggregation", self.aggregation, AGGREGATIONS)
         _one_of("missing", self.missing, MISSING_RULES)
         _one_of("adjust", self.adjust, ADJUSTMENTS)
+        _one_of("weight_rule", self.weight_rule, WEIGHT_RULES)
         if not (isinstance(self.confidence, int | float) and 0.0 < self.confidence < 1.0):
             raise ValueError(
                 f"confidence must be between 0 and 1 (e.g. 0.95), got {self.confidence!r}"

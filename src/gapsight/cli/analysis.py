@@ -47,6 +47,13 @@ class MissingChoice(StrEnum):
     pairwise = "pairwise"
 
 
+class WeightChoice(StrEnum):
+    """Importance points not summing to 100."""
+
+    reject = "reject"
+    renormalise = "renormalise"
+
+
 class AdjustChoice(StrEnum):
     """Multiple-comparison adjustment of the item tests."""
 
@@ -165,6 +172,11 @@ def analyze(
     adjust: AdjustChoice = typer.Option(
         AdjustChoice.holm, "--adjust", help="Adjust the item p-values: holm, bh or none."
     ),
+    weights: WeightChoice = typer.Option(
+        WeightChoice.reject,
+        "--weights",
+        help="Importance points not summing to 100: reject the respondent or renormalise.",
+    ),
     confidence: float | None = typer.Option(
         None, "--confidence", help="Confidence level of every interval (default 0.95)."
     ),
@@ -203,6 +215,7 @@ def analyze(
         "round_item_means": round_item_means,
         "missing": missing.value,
         "adjust": adjust.value,
+        "weight_rule": weights.value,
         "dont_know_code": dont_know_code,
     }
     if confidence is not None:

@@ -198,7 +198,7 @@ def test_options_reach_the_analysis(app: typer.Typer, csv: Path) -> None:
         app,
         ["-i", "servqual22", "--input", str(csv), "--dont-know-code", "8",
          "--aggregation", "respondent", "--round-item-means", "--missing", "pairwise",
-         "--adjust", "bh", "--confidence", "0.9"],
+         "--adjust", "bh", "--confidence", "0.9", "--weights", "renormalise"],
     )  # fmt: skip
     assert doc["options"] == {
         "aggregation": "respondent",
@@ -210,6 +210,7 @@ def test_options_reach_the_analysis(app: typer.Typer, csv: Path) -> None:
         "min_group_size": 5,
         "min_valid_share": 0.5,
         "population": None,
+        "weight_rule": "renormalise",
     }
     assert doc["servqual"]["aggregation"] == "respondent"
     assert doc["servqual"]["dimensions"][0]["t"] is not None
