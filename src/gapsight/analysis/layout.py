@@ -68,6 +68,15 @@ class ServqualLayout:
         dup = sorted({c for c in codes if codes.count(c) > 1})
         if dup:
             raise ValueError(f"duplicate pair code(s): {', '.join(dup)}")
+        items = [
+            c
+            for p in self.pairs
+            for c in (p.expectation, p.perception, p.minimum, p.desired)
+            if c is not None
+        ]
+        twice = sorted({c for c in items if items.count(c) > 1})
+        if twice:
+            raise ValueError(f"item(s) used more than once in the layout: {', '.join(twice)}")
         if self.weights is not None:
             extra = sorted(set(self.weights) - set(self.dimensions))
             if extra:

@@ -28,6 +28,8 @@ def test_layout_validation_messages() -> None:
         ServqualLayout(())
     with pytest.raises(ValueError, match="duplicate pair"):
         ServqualLayout((Pair("01", "a", "e1", "p1"), Pair("01", "a", "e2", "p2")))
+    with pytest.raises(ValueError, match="more than once in the layout: e1"):
+        ServqualLayout((Pair("01", "a", "e1", "p1"), Pair("02", "a", "e1", "p2")))
     with pytest.raises(ValueError, match="without items: zz"):
         ServqualLayout((Pair("01", "a", "e1", "p1"),), weights={"a": "wa", "zz": "wz"})
     with pytest.raises(ValueError, match=r"importance-points item for dimension\(s\): \['b'\]"):
