@@ -59,6 +59,20 @@ class Settings:
     smtp_password: str = _help("SMTP password.", "")
     smtp_starttls: bool = _help("Use STARTTLS with the SMTP server.", False)
     mail_from: str = _help("Sender address of outgoing mail.", "gapsight@localhost")
+    base_url: str = _help(
+        "Public address of this gapsight installation, used for the personal survey links "
+        "and opt-out links in e-mail (e.g. https://survey.example.org). Empty: "
+        "http://<host>:<port>.",
+        "",
+    )
+    mail_sender: bool = _help(
+        "Run the mail sender (the outbox worker) inside `gapsight serve`. Switch it off "
+        "when separate `gapsight worker` processes send the mail.",
+        True,
+    )
+    mail_poll_seconds: int = _help(
+        "How often the mail sender looks for new messages in the outbox, in seconds.", 5
+    )
     default_language: str = _help("Language of pages and mail when none is chosen (nl|en).", "nl")
     max_body_mb: int = _help(
         "Largest request body the web server accepts, in MB (sample uploads included); "
@@ -76,6 +90,11 @@ class Settings:
             object.__setattr__(
                 self, "database_url", f"sqlite:///{Path(self.data_dir).resolve()}/gapsight.db"
             )
+
+    @property
+    def public_url(self) -> str:
+        """``base_url`` without a trailing slash, or ``http://host:port``."""
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:
