@@ -35,10 +35,12 @@ PUBLIC_API = [
     "analyze",
     "breakdown",
     "builtin_ids",
+    "change",
     "cvs",
     "descriptives",
     "drivers",
     "grades",
+    "importance_performance",
     "load_builtin",
     "mirror_gaps",
     "nps",
@@ -378,3 +380,42 @@ def test_weight_rule_rejects_or_renormalises_points_not_summing_to_100() -> None
     assert renormalised.weighted.n_renormalised == 1
     assert renormalised.weighted.n == rejected.n + 1
     assert any(w.code == "weights_not_100" for w in renormalised.warnings)
+
+
+# ------------------------------------------------ change, importance–performance
+def test_change_is_welch_for_independent_waves() -> None:
+    before, after = wave(seed=1), wave(n=50, seed=2)
+    res = gapsight.change(before, after, "servqual22")
+    item = res.changes["p05"]
+    ref = stats.ttest_ind(after["p05"].dropna(), before["p05"].dropna(), equal_var=False)
+    assert item.difference == pytest.approx(after["p05"].mean() - before["p05"].mean())
+    assert abs(item.t) == pytest.approx(abs(ref.statistic), rel=1e-9)
+    assert item.p == pytest.approx(ref.pvalue, rel=1e-8)
+
+
+def test_change_is_paired_with_a_respondent_key() -> None:
+    before = wave(seed=1)
+    after = before.copy()
+    after["p05"] = after["p05"].clip(upper=6) + 1
+    before["rid"] = after["rid"] = [f"r{i}" for i in range(len(before))]
+    item = gapsight.change(before, after, "servqual22", key="rid").changes["p05"]
+    pair = pd.concat([before["p05"], after["p05"]], axis=1, keys=["a", "b"]).dropna()
+    ref = stats.ttest_rel(pair["b"], pair["a"])
+    assert abs(item.t) == pytest.approx(abs(ref.statistic), rel=1e-9)
+
+
+def test_importance_performance_stated_and_derived() -> None:
+    frame = wave()
+    stated = gapsight.importance_performance(frame, "servqual22")
+    weights = frame[[f"w_{d}" for d in DIMS]].mean() / 100
+    point = next(p for p in stated.points if p.name == "reliability")
+    assert point.importance == pytest.approx(weights["w_reliability"])
+    assert stated.importance_cross == pytest.approx(0.2)
+    derived = gapsight.importance_performance(frame, ["servqual22"], source="derived")
+    assert sum(p.importance for p in derived.points) == pytest.approx(1.0)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="no importance"):
+        gapsight.importance_performance(
+            frame.drop(columns=[f"w_{d}" for d in DIMS] + ["grade_overall"]).drop(
+                columns=["cvs_satisfaction"]
+            )
+        )

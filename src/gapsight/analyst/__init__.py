@@ -5,6 +5,7 @@ see ``docs/analyst-api.md``.
 """
 
 from gapsight.analyst.analysis import Analysis, analyze, analyze_matrix
+from gapsight.analyst.comparisons import change, importance_performance
 from gapsight.analyst.functions import (
     cvs,
     descriptives,
@@ -24,10 +25,12 @@ __all__ = [
     "analyze",
     "analyze_matrix",
     "breakdown",
+    "change",
     "cvs",
     "descriptives",
     "drivers",
     "grades",
+    "importance_performance",
     "mirror_gaps",
     "nps",
     "reliability",

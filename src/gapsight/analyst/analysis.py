@@ -14,6 +14,7 @@ nps                       a recommendation item is present (:data:`NPS_CODES`)
 grades                    report-grade items (1–10) are present
 drivers                   SERVQUAL perceptions with the overall grade (or CVS), or KTO
                           grades with the CVS (:func:`~gapsight.analyst.relations.default_drivers`)
+importance_performance    SERVQUAL with importance points (stated) or with drivers (derived)
 breakdowns                ``by`` names characteristics
 ========================  ===============================================================
 
@@ -41,12 +42,14 @@ from gapsight.analysis.cvs import CVS_CODES, CvsResult
 from gapsight.analysis.descriptives import Descriptives
 from gapsight.analysis.drivers import KeyDrivers
 from gapsight.analysis.grades import GradesResult
+from gapsight.analysis.importance import ImportancePerformance
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.nps import NpsResult
 from gapsight.analysis.precision import MarginOfError, margin_of_error_proportion
 from gapsight.analysis.reliability import ReliabilityTable
 from gapsight.analysis.result import AnalysisWarning
 from gapsight.analysis.servqual import Servperf, ServqualResult
+from gapsight.analyst.comparisons import ipa_of
 from gapsight.analyst.functions import (
     NPS_CODES,
     cvs_of,
@@ -90,6 +93,8 @@ class Analysis:
         reliability: alpha and item statistics of every multi-item scale.
         cvs, nps, grades: ``None`` when the wave has no such items (see ``skipped``).
         drivers: key-driver analyses (Pearson r and LMG), possibly none.
+        importance_performance: the SERVQUAL dimensions in the importance–performance
+            matrix (stated weights, else derived LMG importance), when available.
         breakdowns: per characteristic of ``by``, every item and derived score.
         skipped: section name → why it was not computed.
         warnings: findings a reader should know about (low alpha …).
@@ -107,6 +112,7 @@ class Analysis:
     nps: NpsResult | None = None
     grades: GradesResult | None = None
     drivers: tuple[KeyDrivers, ...] = ()
+    importance_performance: ImportancePerformance | None = None
     breakdowns: dict[str, BreakdownTable] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     warnings: tuple[AnalysisWarning, ...] = ()
@@ -213,6 +219,14 @@ def analyze_matrix(
     )
     if not drivers:
         skipped["drivers"] = "no outcome (overall grade or CVS) with drivers in the data"
+    ipa: ImportancePerformance | None = None
+    if servqual is not None:
+        ipa = ipa_of(instrument, matrix, options, servqual)
+    if ipa is None:
+        skipped["importance_performance"] = (
+            "needs SERVQUAL with importance points, or an overall grade or CVS to derive "
+            "importance from"
+        )
     breakdowns = {
         name: breakdown_of(instrument, matrix, name, options, scores=scores) for name in by
     }
@@ -232,6 +246,7 @@ def analyze_matrix(
         nps=nps,
         grades=grades,
         drivers=drivers,
+        importance_performance=ipa,
         breakdowns=breakdowns,
         skipped=skipped,
         warnings=tuple(warnings),

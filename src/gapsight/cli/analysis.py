@@ -417,6 +417,15 @@ def render(document: dict[str, Any], console: Console) -> None:
                 str(d["rank"]),
             )  # fmt: skip
         console.print(t)
+    ipa = document.get("importance_performance")
+    if ipa is not None:
+        t = Table(title="Importance–performance (crosshairs at the grand means)")
+        for col in ("dimension", "performance", "importance", "quadrant"):
+            t.add_column(col, justify="right" if col in ("performance", "importance") else "left")
+        for p in ipa["points"]:
+            quadrant = (p["quadrant"] or "–").replace("_", " ")
+            t.add_row(p["name"], _num(p["performance"]), _num(p["importance"], 3), quadrant)
+        console.print(t)
     for by, rows in document.get("breakdowns", {}).items():
         _render_breakdown(by, rows, console, Table)
     for section, reason in document["reasons"].items():

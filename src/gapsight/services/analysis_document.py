@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from gapsight.analysis.drivers import KeyDrivers
     from gapsight.analysis.estimate import MeanEstimate
     from gapsight.analysis.grades import GradesResult
+    from gapsight.analysis.importance import ImportancePerformance
     from gapsight.analysis.nps import NpsResult
     from gapsight.analysis.precision import MarginOfError
     from gapsight.analysis.reliability import ReliabilityTable
@@ -420,6 +421,26 @@ def drivers_section(drivers: KeyDrivers) -> dict[str, Any]:
     }
 
 
+def ipa_section(ipa: ImportancePerformance) -> dict[str, Any]:
+    """``importance_performance``: crosshairs and one point per dimension."""
+    return {
+        **record(
+            performance_cross=ipa.performance_cross,
+            importance_cross=ipa.importance_cross,
+            cross_source=list(ipa.cross_source),
+        ),
+        "points": [
+            record(
+                name=p.name,
+                performance=p.performance,
+                importance=p.importance,
+                quadrant=p.quadrant if p.quadrant is not None else Undefined(p.reason or ""),
+            )
+            for p in ipa.points
+        ],
+    }
+
+
 def _cell(cell: BreakdownCell) -> dict[str, Any]:
     est = cell.estimate
     numbers: dict[str, Any] = {}
@@ -482,6 +503,11 @@ def build_document(analysis: Analysis, *, source: str | None = None) -> dict[str
         "nps": None if analysis.nps is None else nps_section(analysis.nps),
         "grades": None if analysis.grades is None else grades_section(analysis.grades),
         "drivers": [drivers_section(d) for d in analysis.drivers],
+        "importance_performance": (
+            None
+            if analysis.importance_performance is None
+            else ipa_section(analysis.importance_performance)
+        ),
         "breakdowns": {by: breakdowns_section(t) for by, t in analysis.breakdowns.items()},
         "warnings": [
             record(

@@ -245,6 +245,7 @@ def test_table_output_shows_every_section(app: typer.Typer, csv: Path) -> None:
         "Report grades",
         "Key drivers of grade_overall",
         "Breakdown by segment",
+        "Importance–performance",
         "weighted gap",
     ):
         assert title in result.stdout, title
