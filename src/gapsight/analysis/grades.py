@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from gapsight.analysis.estimate import MeanEstimate, check_confidence, mean_estimate
+from gapsight.analysis.estimate import (
+    MeanEstimate,
+    check_confidence,
+    estimate_from_moments,
+    mean_estimate,
+)
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.norm import NormCheck, NormRule, check_norm
 from gapsight.analysis.result import Number, Undefined, frame_value, note_of
@@ -129,20 +134,34 @@ def grade(
 ) -> GradeResult:
     """Statistics of one 1–10 grade item (``NaN`` = missing).
 
-    ``ValueError`` when an answer lies outside 1–10.
+    ``ValueError`` when an answer lies outside 1–10. With whole-number answers (the
+    normal case) everything follows exactly from the ten counts; other answers are
+    counted at the nearest grade in ``distribution`` only.
     """
     check_confidence(confidence)
-    x = np.asarray(values, dtype=np.float64).ravel()
+    x = np.ascontiguousarray(values, dtype=np.float64).ravel()
     x = x[~np.isnan(x)]
     if ((x < GRADE_MIN) | (x > GRADE_MAX)).any():
         raise ValueError(f"{code} has answers outside {GRADE_MIN}-{GRADE_MAX}")
     n = int(x.size)
-    counts = np.bincount(np.rint(x).astype(np.intp), minlength=GRADE_MAX + 1)
-    est = mean_estimate(x, confidence=confidence)
-    if n:
-        suff: Number = float((x >= 7).sum() / n)
-        insuff: Number = float((x <= 5).sum() / n)
+    r = np.rint(x)
+    counts = np.bincount(r.astype(np.intp), minlength=GRADE_MAX + 1)
+    suff: Number
+    insuff: Number
+    if n and bool((r == x).all()):
+        v = np.arange(GRADE_MAX + 1, dtype=np.float64)
+        c = counts.astype(np.float64)
+        mean = float((v * c).sum() / n)
+        var = float((c * (v - mean) ** 2).sum() / (n - 1)) if n > 1 else float("nan")
+        est = estimate_from_moments(n, mean, var, confidence)
+        suff = float(counts[7:].sum() / n)
+        insuff = float(counts[: 5 + 1].sum() / n)
+    elif n:
+        est = mean_estimate(x, confidence=confidence)
+        suff = float((x >= 7).sum() / n)
+        insuff = float((x <= 5).sum() / n)
     else:
+        est = mean_estimate(x, confidence=confidence)
         suff = insuff = Undefined("no valid answers")
     dim = code.removeprefix("grade_")
     return GradeResult(

@@ -47,3 +47,12 @@ def test_degenerate_and_invalid() -> None:
     assert g.to_frame()["note"].iloc[0]
     with pytest.raises(ValueError, match="grade_service"):
         grade([0.0, 5.0], code="grade_service")
+
+
+def test_non_integer_answers_use_the_values_not_the_rounded_counts() -> None:
+    x = np.array([6.5, 7.0, 7.5, 9.0])
+    g = grade(x, code="grade_service")
+    assert g.estimate.mean == pytest.approx(x.mean())
+    assert g.estimate.sd == pytest.approx(x.std(ddof=1))
+    assert g.share_sufficient == pytest.approx(0.75)  # 7.0, 7.5 and 9.0 are >= 7
+    assert sum(g.distribution.values()) == 4
