@@ -191,6 +191,7 @@ class Study(Base):
             "field_start IS NULL OR field_end IS NULL OR field_start <= field_end",
             name="field_period",
         ),
+        Index("uq_studies_open_link", "open_link", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -222,6 +223,8 @@ class Study(Base):
         JSONType, default=list, server_default=text("'[]'")
     )
     """Who is told about flagged promoters and detractors (agreed before fieldwork)."""
+    open_link: Mapped[str | None] = mapped_column(String(64))
+    """Public id of the study's open anonymous link ``/o/<open_link>`` (``NULL``: none)."""
     created_at: Mapped[dt.datetime] = _now()
 
     instrument_version: Mapped[InstrumentVersion] = relationship(lazy="joined")
@@ -265,6 +268,10 @@ class Invitation(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     bounced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    completed: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    """The contact completed the questionnaire. A flag without a time, so that it can
+    be set for anonymous respondents too without linking anything to their response;
+    reminders skip completed contacts."""
     created_at: Mapped[dt.datetime] = _now()
 
 
@@ -277,6 +284,7 @@ class Response(Base):
         CheckConstraint(_in("status", RESPONSE_STATUSES), name="status"),
         CheckConstraint("NOT anonymous OR invitation_id IS NULL", name="anonymous_unlinked"),
         Index("ix_responses_wave_id_id", "wave_id", "id"),
+        Index("uq_responses_resume_hash", "resume_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -297,3 +305,7 @@ class Response(Base):
     dont_know: Mapped[bytes | None] = mapped_column(LargeBinary)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
     texts: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    resume_hash: Mapped[str | None] = mapped_column(String(64))
+    """Hash of the key that resumes a web response, only while it is unfinished."""
+    pages: Mapped[list[int] | None] = mapped_column(JSONType)
+    """Questionnaire pages submitted so far (web responses)."""
