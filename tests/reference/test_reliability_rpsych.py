@@ -5,8 +5,9 @@ seeded data. psych uses pairwise covariances by default (``use = "pairwise"``), 
 missing values it is compared with our ``missing="pairwise"`` option; on complete data
 its raw and standardized alpha must equal our listwise (default) results.
 
-psych's confidence interval uses all rows (the pitfall ``analysis.md`` tells us not to
-copy); the Feldt interval is checked in ``tests/unit/analysis/test_reliability.py``.
+psych's Feldt interval uses all rows (the pitfall ``analysis.md`` tells us not to copy),
+so it is compared only on complete data, where all rows are the cases used; the
+n-used rule itself is checked in ``tests/unit/analysis/test_reliability.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ x <- read.csv(args[1])
 a <- psych::alpha(x, warnings = FALSE, check.keys = FALSE)
 out <- data.frame(item = rownames(a$alpha.drop),
                   raw_alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha,
-                  drop_alpha = a$alpha.drop$raw_alpha, r_drop = a$item.stats$r.drop)
+                  drop_alpha = a$alpha.drop$raw_alpha, r_drop = a$item.stats$r.drop,
+                  feldt_low = a$feldt$lower.ci$raw_alpha, feldt_high = a$feldt$upper.ci$raw_alpha)
 write.csv(out, args[2], row.names = FALSE)
 """
 
@@ -103,6 +105,8 @@ def test_listwise_alpha_matches_psych_on_complete_data(tmp_path: Path) -> None:
     rel = cronbach_alpha(m, m.codes)
     assert rel.n == 75
     assert float(rows[0]["raw_alpha"]) == pytest.approx(rel.alpha, abs=1e-10)
+    assert float(rows[0]["feldt_low"]) == pytest.approx(rel.ci_low, abs=1e-10)
+    assert float(rows[0]["feldt_high"]) == pytest.approx(rel.ci_high, abs=1e-10)
     assert float(rows[0]["std_alpha"]) == pytest.approx(rel.standardized_alpha, abs=1e-10)
     for row, item in zip(rows, rel.items, strict=True):
         assert float(row["drop_alpha"]) == pytest.approx(item.alpha_if_deleted, abs=1e-10)
