@@ -23,13 +23,15 @@ one analysis are one family, adjusted by Holm (default), Benjamini–Hochberg or
 ``w_d = points_d / 100`` and ``SQw_i = Σ_d w_d · gap_id`` with ``gap_id`` the
 respondent-level dimension gap; ``SQw`` = mean over respondents, on the gap scale.
 Points not summing to 100 are rejected (default) or renormalised (``w_d = points_d /
-Σ points``) and counted.
+Σ points``) and counted (computed in :mod:`gapsight.analysis.weighting`).
 
 **Zone of tolerance** (Parasuraman, Zeithaml & Berry 1994, three-column format):
 ``MSA = P − minimum``, ``MSS = P − desired``, ``width = desired − minimum``; respondents
 are classified below / within / above the zone, inverted zones (desired < minimum) are
-counted and not classified. **SERVPERF** (Cronin & Taylor 1992) is the perception part
-with the same aggregations (:func:`servperf`).
+counted and not classified (:mod:`gapsight.analysis.zone`). The layout of pairs and
+weights is :mod:`gapsight.analysis.layout`; every name is re-exported here.
+**SERVPERF** (Cronin & Taylor 1992) is the perception part with the same aggregations
+(:func:`servperf`).
 
 Example::
 
