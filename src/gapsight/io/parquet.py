@@ -78,6 +78,8 @@ def read_raw(
             columns.append(np.asarray(filled.to_numpy(), np.float64))
         elif pa.types.is_timestamp(t) or pa.types.is_date(t):
             columns.append(col.cast(pa.timestamp("ns")).to_numpy().astype("datetime64[ns]"))
+        elif pa.types.is_boolean(t) and col.null_count == 0:
+            columns.append(np.asarray(col.to_numpy(), bool))
         else:
             columns.append(np.asarray(col.to_numpy(zero_copy_only=False), dtype=object))
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)

@@ -348,15 +348,19 @@ def _isin(values: npt.NDArray[np.float64], codes: Sequence[float]) -> npt.NDArra
 def _flag_column(
     raw: RawData, col: PlannedColumn, item: Item, problems: Problems
 ) -> npt.NDArray[np.bool_]:
-    data = as_objects(raw.columns[col.index])
-    mask = np.zeros(len(data), bool)
-    bad = np.zeros(len(data), bool)
-    for i, v in enumerate(data):
-        parsed = boolean(v)
-        if parsed is None and as_text(v) is not None:
-            bad[i] = True
-        mask[i] = parsed is True
-    problems.cells(raw, col.header, data, bad, "true or false")
+    data = raw.columns[col.index]
+    if isinstance(data, np.ndarray) and data.dtype == np.bool_:
+        mask = data.copy()  # a typed column (Parquet): nothing to parse
+    else:
+        data = as_objects(data)
+        mask = np.zeros(len(data), bool)
+        bad = np.zeros(len(data), bool)
+        for i, v in enumerate(data):
+            parsed = boolean(v)
+            if parsed is None and as_text(v) is not None:
+                bad[i] = True
+            mask[i] = parsed is True
+        problems.cells(raw, col.header, data, bad, "true or false")
     if not item.dont_know:
         problems.cells(
             raw, col.header, data, mask, f"false: item {item.code} does not offer don't know"
@@ -436,6 +440,8 @@ def _characteristic(
         whole = np.where(empty, 0, numbers).astype(np.int64)
         return pd.Series(pd.arrays.IntegerArray(whole, empty))
     if spec.type == "boolean":
+        if isinstance(data, np.ndarray) and data.dtype == np.bool_:
+            return pd.Series(pd.array(data, dtype="boolean"))
         cells = as_objects(data)
         parsed = [boolean(v) for v in cells]
         bad = np.array(
