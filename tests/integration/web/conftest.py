@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
 from gapsight.config import Settings
@@ -17,7 +16,7 @@ from gapsight.store.database import make_engine, unit_of_work
 from gapsight.store.models import User
 from gapsight.web.app import create_app
 
-from .helpers import PASSWORD, Browser
+from .helpers import CHEAP_HASH, Browser
 
 
 @pytest.fixture
@@ -44,11 +43,6 @@ def web_engine(sqlite_settings: Settings) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
-
-
-CHEAP_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
-"""An argon2 hash of PASSWORD with minimal cost: verification reads the cost from the
-hash, so logins in tests take milliseconds instead of a second on a busy machine."""
 
 
 @pytest.fixture

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 PASSWORD = "correct-horse-battery"
+CHEAP_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+"""An argon2 hash of PASSWORD with minimal cost: verification reads the cost from the
+hash, so logins in tests take milliseconds instead of a second on a busy machine."""
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
