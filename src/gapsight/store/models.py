@@ -40,6 +40,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -52,16 +53,19 @@ from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
 
 __all__ = [
     "ANONYMITY_MODES",
+    "OUTBOX_STATUSES",
     "CHARACTERISTIC_TYPES",
     "RESPONSE_STATUSES",
     "ROLES",
     "STUDY_KINDS",
     "STUDY_STATUSES",
+    "ApiToken",
     "Base",
     "CharacteristicDefinition",
     "InstrumentVersion",
     "Invitation",
     "Organisation",
+    "OutboxMessage",
     "Response",
     "Study",
     "User",
@@ -71,6 +75,7 @@ STUDY_STATUSES = ("draft", "fieldwork", "closed")
 RESPONSE_STATUSES = ("started", "partial", "complete")
 ROLES = ("admin", "coordinator", "viewer")
 CHARACTERISTIC_TYPES = ("string", "integer", "float", "boolean", "date")
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 JSONType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite (queryable with JSON1), JSONB on PostgreSQL."""
@@ -268,6 +273,8 @@ class Invitation(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     bounced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    opted_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the contact used the opt-out link: no further reminders for this wave."""
     completed: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     """The contact completed the questionnaire. A flag without a time, so that it can
     be set for anonymous respondents too without linking anything to their response;
@@ -309,3 +316,59 @@ class Response(Base):
     """Hash of the key that resumes a web response, only while it is unfinished."""
     pages: Mapped[list[int] | None] = mapped_column(JSONType)
     """Questionnaire pages submitted so far (web responses)."""
+
+
+class OutboxMessage(Base):
+    """One e-mail in the transactional outbox (see :mod:`gapsight.mail.outbox`).
+
+    Written in the same transaction as the event that causes it; ``dedupe_key`` is
+    unique, so the same logical message (``invitation:42``, ``reminder:42:7``,
+    ``flag:…``) can never be enqueued twice. A worker claims ``pending`` rows (status
+    ``sending`` with a lease until ``locked_until``), sends them and marks them
+    ``sent`` or, after a permanent rejection or too many attempts, ``failed``. The
+    bodies are erased once the message is finished, because they may hold personal
+    links."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = _now()
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_by: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class ApiToken(Base):
+    """A token for the JSON API (``Authorization: Bearer …``) acting as ``user_id``.
+
+    Only the SHA-256 hash of the token is stored; ``prefix`` (its first characters)
+    lets people tell their tokens apart in a list."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = _now()
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
