@@ -33,10 +33,11 @@ import pyarrow.csv as pacsv
 
 from gapsight.io.cells import NULL_TOKENS
 from gapsight.io.columns import Plan, RawData
+from gapsight.io.export import ExportColumn, is_missing
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected
 
-__all__ = ["read_raw", "sniff_delimiter", "write_frame"]
+__all__ = ["read_raw", "sniff_delimiter", "write_columns"]
 
 Progress = Callable[[int, int], None]
 _HEAD = 1 << 16
@@ -303,6 +304,28 @@ def _rejected(source: str, exc: Exception) -> ImportRejected:
     return ImportRejected(source, [ImportProblem(None, None, None, expected)])
 
 
-def write_frame(path: Path, frame: pd.DataFrame) -> None:
-    """Write an export frame as UTF-8 CSV with a BOM, ``,``-separated, dates ISO."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+def write_columns(path: Path, columns: list[ExportColumn]) -> None:
+    """Write UTF-8 CSV with a BOM, ``,``-separated, quoting only where needed; items
+    as integers with the don't-know code, dates as ``YYYY-MM-DD`` (with a time only
+    when one is set), booleans ``true``/``false``. Arrow writes the rows."""
+    arrays = [_arrow_column(c) for c in columns]
+    table = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(columns))])
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([c.name for c in columns])
+    with path.open("wb") as f:
+        f.write(codecs.BOM_UTF8 + header.getvalue().encode("utf-8"))
+        pacsv.write_csv(table, f, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+
+
+def _arrow_column(c: ExportColumn) -> pa.Array:
+    if c.kind == "item":
+        return pa.Array.from_pandas(c.codes())
+    if c.char_type == "date":
+        stamps = pd.to_datetime(pd.Series(c.values)).astype("datetime64[ns]")
+        filled = stamps.dropna()
+        if (filled == filled.dt.normalize()).all():
+            return pa.Array.from_pandas(stamps.dt.date, type=pa.date32())
+        return pa.Array.from_pandas(stamps.astype("datetime64[s]"))
+    if c.char_type in ("integer", "float", "boolean"):
+        return pa.Array.from_pandas(pd.Series(c.values))
+    return pa.array([None if is_missing(v) else str(v) for v in c.values], pa.string())

@@ -27,7 +27,7 @@ from pathlib import Path
 from gapsight.instruments.model import Instrument
 from gapsight.io import csvfile, excel, parquet, spss
 from gapsight.io.columns import Plan, RawData, plan_responses, plan_sample
-from gapsight.io.export import export_columns, export_frame
+from gapsight.io.export import export_columns
 from gapsight.io.mapping import ImportMapping
 from gapsight.io.table import ImportProblem, ImportRejected, ResponseTable, SampleTable
 from gapsight.io.validation import build_responses, build_sample
@@ -176,7 +176,7 @@ def write_responses(
         )
     columns = export_columns(table, instrument, lang, placeholders)
     if name == "csv":
-        csvfile.write_frame(path, export_frame(columns))
+        csvfile.write_columns(path, columns)
     elif name == "xlsx":
         excel.write_columns(path, columns, lang)
     elif name == "sav":

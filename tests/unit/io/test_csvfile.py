@@ -256,7 +256,7 @@ def test_write_then_read_is_identity(
     text = path.read_text("utf-8-sig")
     header = text.splitlines()[0]
     assert header == "respondent_key,q1,q2,grade,kind,remark,segment,employees,vip,since,revenue"
-    assert text.splitlines()[2].startswith("r2,8,5,,,")  # don't know written as 8
+    assert text.splitlines()[2].startswith('"r2",8,5,,,')  # don't know written as 8
     back = read_responses(path, mini, mapping=ImportMapping().with_characteristics(chars))
     assert_same(back, table)
 
