@@ -419,3 +419,14 @@ def test_importance_performance_stated_and_derived() -> None:
                 columns=["cvs_satisfaction"]
             )
         )
+
+
+def test_restrict_to_modules_drops_items_of_modules_switched_off() -> None:
+    from gapsight.analyst.inputs import restrict_to_modules
+
+    ins = load_builtin("servqual22")
+    matrix = to_matrix(wave(), ins)
+    assert matrix.has("w_tangibles")
+    off = restrict_to_modules(matrix, ins, {"importance": False, "grade": True})
+    assert not off.has("w_tangibles") and off.has("grade_overall") and off.has("p22")
+    assert restrict_to_modules(matrix, ins, {"importance": True, "grade": True}) is matrix

@@ -24,7 +24,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -41,6 +41,7 @@ __all__ = [
     "missing_columns_message",
     "require_codes",
     "resolve_instrument",
+    "restrict_to_modules",
     "to_matrix",
 ]
 
@@ -172,6 +173,27 @@ def to_matrix(
     chars = {c: data[c].to_numpy() for c in characteristics}
     return ResponseMatrix(
         codes=tuple(codes), values=values, dont_know=dont_know, characteristics=chars
+    )
+
+
+def restrict_to_modules(
+    matrix: ResponseMatrix, instrument: Instrument, modules: Mapping[str, bool]
+) -> ResponseMatrix:
+    """``matrix`` without the items of optional modules that are switched off.
+
+    A stored wave has a column for every item of its instrument version; the items of a
+    module the study did not field (zone of tolerance, detail statements …) are empty
+    and must not be analysed as if they had been asked.
+    """
+    enabled = {it.code for it in instrument.items(modules=modules)}
+    keep = [i for i, c in enumerate(matrix.codes) if c in enabled]
+    if len(keep) == len(matrix.codes):
+        return matrix
+    return ResponseMatrix(
+        codes=tuple(matrix.codes[i] for i in keep),
+        values=matrix.values[:, keep],
+        dont_know=None if matrix.dont_know is None else matrix.dont_know[:, keep],
+        characteristics=matrix.characteristics,
     )
 
 

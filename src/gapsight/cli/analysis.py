@@ -113,6 +113,7 @@ def _load_study(
     """The matrix, instrument and study settings of stored wave ``study``."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from gapsight.analyst.inputs import restrict_to_modules
     from gapsight.services.responses import load_wave
     from gapsight.store.database import make_engine
 
@@ -123,7 +124,7 @@ def _load_study(
     except SQLAlchemyError as exc:
         raise common.UserError(
             f"cannot read study {study} from {settings.database_url}: "
-            f"{str(exc).splitlines()[0]} (is the database migrated? `gapsight db migrate`)"
+            f"{str(exc).splitlines()[0]} (is the database up to date? `gapsight db upgrade`)"
         ) from None
     finally:
         engine.dispose()
@@ -132,7 +133,8 @@ def _load_study(
         "confidence": wave.study.confidence_level,
         "population": wave.study.population_size,
     }
-    return wave.matrix, wave.instrument, defaults, f"study {study} ({wave.study.name})"
+    matrix = restrict_to_modules(wave.matrix, wave.instrument, wave.study.modules)
+    return matrix, wave.instrument, defaults, f"study {study} ({wave.study.name})"
 
 
 def analyze(
