@@ -136,3 +136,62 @@ def db_engine(db_settings: Settings) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+# -- respondent links (issue 5): a study in fieldwork with personal tokens ---------
+
+
+def _field_study(
+    engine: Engine,
+    *,
+    instrument: object = "servqual22",
+    anonymity_mode: str = "anonymous",
+    kind: str = "customer",
+    n: int = 6,
+    segments: list[str] | None = None,
+    modules: dict[str, bool] | None = None,
+    min_group_size: int = 3,
+) -> tuple[int, dict[int, str]]:
+    """A study in fieldwork for organisation "Veldhuis" (sector "veilig werken") with
+    ``n`` invitations (``segment`` loaded per contact when ``segments`` is given) and
+    their personal tokens: ``(study id, {invitation id: token})``."""
+    import pandas as pd
+
+    from gapsight.instruments.model import Instrument
+    from gapsight.io.table import SampleTable
+    from gapsight.services import instruments, links, organisations, samples, studies
+    from gapsight.store.database import unit_of_work
+
+    with unit_of_work(engine) as session:
+        org = organisations.create_organisation(session, "Veldhuis", sector="veilig werken")
+        ref: str | int = str(instrument) if isinstance(instrument, str) else 0
+        if isinstance(instrument, Instrument):
+            ref = instruments.register(session, instrument, organisation_id=org.id).id
+        study = studies.create_study(
+            session,
+            organisation_id=org.id,
+            name="Klantonderzoek",
+            kind=kind,
+            instrument=ref,
+            anonymity_mode=anonymity_mode,
+            modules=modules,
+            min_group_size=min_group_size,
+        )
+        contacts = pd.DataFrame(
+            {
+                "email": [f"klant{i}@example.org" for i in range(n)],
+                "language": ["nl"] * n,
+                "external_id": [f"K{i:03d}" for i in range(n)],
+            }
+        )
+        chars = pd.DataFrame({"segment": segments}) if segments else pd.DataFrame()
+        samples.store_sample(session, study.id, SampleTable(contacts, chars))
+        tokens = links.issue_tokens(session, study.id)
+        studies.set_status(session, study.id, "fieldwork")
+        return study.id, tokens
+
+
+@pytest.fixture
+def field_study() -> object:
+    """``field_study(engine, **options)``: see :func:`_field_study`."""
+    return _field_study

@@ -50,7 +50,16 @@ from gapsight.web.templating import TEMPLATES
 
 __all__ = ["ROUTERS", "SESSION_COOKIE", "SESSION_MAX_AGE", "create_app"]
 
-ROUTERS = ("home", "auth", "organisations", "users", "instruments", "studies", "fieldwork")
+ROUTERS = (
+    "home",
+    "auth",
+    "organisations",
+    "users",
+    "instruments",
+    "studies",
+    "fieldwork",
+    "respond",
+)
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
 SESSION_COOKIE = "gapsight_session"
 SESSION_MAX_AGE = 8 * 60 * 60

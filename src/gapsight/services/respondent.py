@@ -1,0 +1,577 @@
+"""The respondent's way through a questionnaire: open a link, choose, answer page by
+page, resume, finish.
+
+Handlers call one function per request — :func:`visit` (show), :func:`start` (the
+intro page's form: the anonymity choice) or :func:`submit` (one questionnaire page) —
+each in its own transaction, so **every submitted page is saved on its own**: a
+respondent who stops halfway leaves a ``partial`` response, and finishing the last
+page sets ``complete``.
+
+**Links.** A personal link ``/r/<token>`` carries the invitation's ≥128-bit token
+(only its SHA-256 hash is stored, :func:`gapsight.services.samples.find_by_token`).
+An open link ``/o/<public id>`` (:mod:`gapsight.services.links`) starts a new
+anonymous response on every visit; a random per-response *resume token* kept in a
+cookie finds it again. A link is answered with :class:`LinkError` when it is unknown
+(404), its study is not in fieldwork (404 before, 410 after) or it was already used to
+finish the questionnaire (410).
+
+**One response per link, idempotent pages.** The unfinished response of a link is
+found by ``resume_hash`` = SHA-256 of ``"resume:" + token`` (unique in the table), and a
+page's answers overwrite that page's items, so sending a page twice leaves the same
+state as sending it once. Two requests for the same link are serialised (a row lock
+on PostgreSQL, the write lock taken first on SQLite), and a lost race on the unique
+key is retried.
+
+**Anonymity** (:mod:`gapsight.domain.anonymity`; LimeSurvey's "anonymized
+responses"). A response is anonymous in ``anonymous`` studies, always for employee
+studies and instruments marked ``always_anonymous``, and in ``choice`` studies unless
+the respondent asks to be contacted (anonymous is the default). An anonymous response
+stores: no invitation id, no respondent key, no token hash of the invitation, no time
+of day (``completed_at`` is the date, ``started_at`` is not kept), a random id (so id
+order says nothing about invitation order), and only the loaded characteristics that
+keep it in a group of at least the minimum group size. The invitation only gets
+``completed = true`` — a flag without a time. Changing one's mind converts the stored
+response both ways, and becoming anonymous also gives it a new random id.
+
+What remains, stated plainly: while an anonymous response is *unfinished*, its
+``resume_hash`` is derived from the link token, so someone holding both the database
+and the link (or the installation's secret key, from which the mail module derives
+links) could find it; the hash is erased when the response completes and
+:func:`forget_unfinished` erases the rest when fieldwork closes. The database's own
+bookkeeping (PostgreSQL's transaction ids on rows, write-ahead logs, backups taken
+between two pages) is outside what the schema can hide.
+
+Example::
+
+    >>> # link = Link("personal", token)
+    >>> # v = visit(engine, link)              # survey, state (pages done, answers)
+    >>> # start(engine, link, anonymous=True)
+    >>> # s = submit(engine, link, 1, [("_page", "1"), ("p01", "6"), ...])
+    >>> # s.saved, s.next_page                  -> True, 2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from gapsight.domain import anonymity
+from gapsight.domain.questionnaire import (
+    DONT_KNOW,
+    Page,
+    PageAnswers,
+    TamperedForm,
+    paginate,
+    read_page,
+)
+from gapsight.instruments.model import Instrument
+from gapsight.services.instruments import as_instrument
+from gapsight.services.samples import hash_token
+from gapsight.store.answers import decode_row, encode
+from gapsight.store.database import unit_of_work
+from gapsight.store.models import Invitation, Organisation, Response, Study
+
+__all__ = [
+    "Link",
+    "LinkError",
+    "State",
+    "Submission",
+    "Survey",
+    "TamperedForm",
+    "Visit",
+    "forget_unfinished",
+    "resume_hash",
+    "start",
+    "submit",
+    "visit",
+]
+
+RESUME_TOKEN_BYTES = 32
+"""Random bytes of an open link's per-response resume token."""
+MAX_KEY_LENGTH = 128
+"""Longer link keys are unknown without touching the database."""
+_RETRIES = 5
+
+Answer = float | str | None
+"""A stored answer: a number, ``"dk"`` (don't know), free text, or ``None``."""
+
+
+def resume_hash(key: str) -> str:
+    """The stored hash that finds the unfinished response of a link or resume token.
+
+    Deliberately different from the invitation's ``token_hash`` (SHA-256 of the bare
+    token): one cannot be computed from the other.
+    """
+    return hashlib.sha256(("resume:" + key).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Link:
+    """How the respondent arrived: ``personal`` (``key`` = the token) or ``open``
+    (``key`` = the study's public id, ``resume`` = the resume token of the cookie)."""
+
+    kind: Literal["personal", "open"]
+    key: str
+    resume: str | None = None
+
+    @property
+    def resume_key(self) -> str | None:
+        """The key whose :func:`resume_hash` finds this link's unfinished response."""
+        return self.key if self.kind == "personal" else self.resume
+
+
+class LinkError(Exception):
+    """The link cannot be used: ``status`` (404/410) and ``reason`` (``unknown``,
+    ``not_open``, ``closed``, ``complete``, ``no_page``)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the pages of one study show (detached from the database)."""
+
+    study_id: int
+    name: str
+    kind: str
+    anonymity_mode: str
+    instrument: Instrument
+    version_id: int
+    pages: tuple[Page, ...]
+    organisation: str
+    sector: str | None
+    language: str
+    """The invitation's language (the study's first language for open links)."""
+
+    @property
+    def choice(self) -> bool:
+        """Whether the respondent chooses between anonymous and contactable."""
+        return (
+            anonymity.keeps_choice(self.kind, self.anonymity_mode)
+            and not self.instrument.always_anonymous
+        )
+
+    @property
+    def always_anonymous(self) -> bool:
+        """Whether every response is anonymous (no choice, never contactable)."""
+        return (
+            self.instrument.always_anonymous
+            or self.kind == "employee"
+            or self.anonymity_mode == "anonymous"
+        )
+
+    def page(self, number: int) -> Page:
+        """Page ``number``; :class:`LinkError` 404 when there is none."""
+        if not 1 <= number <= len(self.pages):
+            raise LinkError(404, "no_page")
+        return self.pages[number - 1]
+
+
+@dataclass(frozen=True)
+class State:
+    """The respondent's progress: nothing stored yet (``started`` false), or the
+    unfinished response's pages and answers."""
+
+    started: bool
+    anonymous: bool
+    pages_done: frozenset[int]
+    answers: Mapping[str, Answer]
+    complete: bool = False
+
+    def next_page(self, total: int) -> int | None:
+        """The first page not yet submitted (``None``: all submitted)."""
+        return next((n for n in range(1, total + 1) if n not in self.pages_done), None)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A survey and where this link stands in it."""
+
+    survey: Survey
+    state: State
+
+    @property
+    def next_page(self) -> int | None:
+        """Where to resume (``None``: every page is submitted)."""
+        return self.state.next_page(len(self.survey.pages))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The outcome of one page: ``saved`` (or the ``answers`` with problems to show
+    again), where to go next (``None``: finished) and, for an open link, the resume
+    token to keep in the cookie."""
+
+    visit: Visit
+    answers: PageAnswers
+    saved: bool
+    next_page: int | None
+    resume: str | None = None
+
+
+# -- loading ---------------------------------------------------------------------
+
+_instruments: weakref.WeakKeyDictionary[Engine, dict[int, Instrument]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def _instrument(session: Session, study: Study) -> Instrument:
+    """The study's instrument, parsed once per engine (versions never change)."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with _cache_lock:
+        cached = _instruments.setdefault(engine, {}).get(study.instrument_version_id)
+    if cached is None:
+        cached = as_instrument(study.instrument_version)
+        with _cache_lock:
+            _instruments[engine][study.instrument_version_id] = cached
+    return cached
+
+
+def _survey(session: Session, study: Study, invitation: Invitation | None) -> Survey:
+    instrument = _instrument(session, study)
+    org = session.get(Organisation, study.organisation_id)
+    language = invitation.language if invitation is not None else instrument.languages[0]
+    return Survey(
+        study_id=study.id,
+        name=study.name,
+        kind=study.kind,
+        anonymity_mode=study.anonymity_mode,
+        instrument=instrument,
+        version_id=study.instrument_version_id,
+        pages=paginate(instrument, study.modules or {}),
+        organisation=org.name if org is not None else "",
+        sector=org.sector if org is not None else None,
+        language=language if language in instrument.languages else instrument.languages[0],
+    )
+
+
+def _check_open(study: Study) -> None:
+    if study.status == "draft":
+        raise LinkError(404, "not_open")
+    if study.status == "closed":
+        raise LinkError(410, "closed")
+
+
+def _write_lock(session: Session) -> None:
+    """On SQLite, take the database write lock now (a write that changes nothing), so
+    that this transaction never reads a snapshot it can no longer write from; other
+    writers wait (busy timeout) instead of failing. PostgreSQL locks rows instead."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Study).where(Study.id == -1).values(name=Study.name))
+
+
+@dataclass
+class _Found:
+    study: Study
+    invitation: Invitation | None
+    response: Response | None
+
+
+def _locate(session: Session, link: Link, *, lock: bool) -> _Found:
+    if not link.key or len(link.key) > MAX_KEY_LENGTH:
+        raise LinkError(404, "unknown")
+    invitation: Invitation | None = None
+    if link.kind == "personal":
+        stmt = select(Invitation).where(Invitation.token_hash == hash_token(link.key))
+        invitation = session.scalars(stmt.with_for_update() if lock else stmt).one_or_none()
+        if invitation is None:
+            raise LinkError(404, "unknown")
+        study = session.get(Study, invitation.wave_id)
+        if study is None:
+            raise LinkError(404, "unknown")
+        _check_open(study)
+        if invitation.completed:
+            raise LinkError(410, "complete")
+    else:
+        found = session.scalars(select(Study).where(Study.open_link == link.key)).one_or_none()
+        if found is None or found.anonymity_mode == "identified":
+            raise LinkError(404, "unknown")
+        study = found
+        _check_open(study)
+    response: Response | None = None
+    key = link.resume_key
+    if key and len(key) <= MAX_KEY_LENGTH:
+        stmt_r = select(Response).where(
+            Response.resume_hash == resume_hash(key), Response.wave_id == study.id
+        )
+        response = session.scalars(stmt_r.with_for_update() if lock else stmt_r).one_or_none()
+    return _Found(study, invitation, response)
+
+
+def _answers(instrument: Instrument, response: Response) -> dict[str, Answer]:
+    codes = instrument.numeric_codes()
+    out: dict[str, Answer] = dict(decode_row(codes, response.vector, response.dont_know))
+    for code, text in (response.texts or {}).items():
+        out[code] = text
+    return out
+
+
+def _state(survey: Survey, response: Response | None) -> State:
+    if response is None:
+        return State(
+            started=False,
+            anonymous=survey.always_anonymous or survey.anonymity_mode != "identified",
+            pages_done=frozenset(),
+            answers={},
+        )
+    return State(
+        started=True,
+        anonymous=bool(response.anonymous),
+        pages_done=frozenset(int(p) for p in (response.pages or [])),
+        answers=_answers(survey.instrument, response),
+        complete=response.status == "complete",
+    )
+
+
+# -- transactions ----------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def _retrying(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a unit of work, again when it lost a race (unique key taken by
+    a concurrent first page, random id collision, SQLite busy)."""
+    for attempt in range(_RETRIES):
+        try:
+            with unit_of_work(engine) as session:
+                return work(session)
+        except IntegrityError:
+            if attempt == _RETRIES - 1:
+                raise
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def visit(engine: Engine, link: Link) -> Visit:
+    """The survey behind ``link`` and the respondent's progress (read only)."""
+    with unit_of_work(engine) as session:
+        found = _locate(session, link, lock=False)
+        survey = _survey(session, found.study, found.invitation)
+        return Visit(survey, _state(survey, found.response))
+
+
+def _anonymous(survey: Survey, link: Link, wish: bool | None) -> bool:
+    if link.kind == "open" or survey.always_anonymous:
+        return True
+    if survey.anonymity_mode == "identified":
+        return False
+    return True if wish is None else wish
+
+
+def _characteristics(
+    session: Session, study: Study, invitation: Invitation | None, anonymous: bool
+) -> dict[str, Any] | None:
+    if invitation is None or not invitation.characteristics:
+        return None
+    own = dict(invitation.characteristics)
+    if not anonymous:
+        return own
+    population = session.scalars(
+        select(Invitation.characteristics).where(Invitation.wave_id == study.id)
+    )
+    kept = anonymity.safe_snapshot(
+        own, (p or {} for p in population), min_group_size=study.min_group_size
+    )
+    return kept or None
+
+
+def _apply_anonymity(
+    session: Session, found: _Found, response: Response, anonymous: bool, now: dt.datetime
+) -> None:
+    """Make ``response`` anonymous or identified, leaving nothing of the other state."""
+    invitation = found.invitation
+    response.characteristics = _characteristics(session, found.study, invitation, anonymous)
+    if anonymous:
+        if not response.anonymous or response.invitation_id is not None:
+            # A new random id: the old one may have been seen next to the invitation.
+            response.id = anonymity.response_id()
+        response.anonymous = True
+        response.invitation_id = None
+        response.respondent_key = None
+        response.started_at = None
+        if response.completed_at is not None:
+            response.completed_at = anonymity.coarse_time(response.completed_at)
+    else:
+        assert invitation is not None  # identified responses come from personal links
+        response.anonymous = False
+        response.invitation_id = invitation.id
+        response.respondent_key = invitation.external_id
+        if response.started_at is None:
+            response.started_at = now
+
+
+def _new_response(
+    session: Session, found: _Found, survey: Survey, key: str, anonymous: bool, now: dt.datetime
+) -> Response:
+    codes = survey.instrument.numeric_codes()
+    enc = encode(codes, np.full((1, len(codes)), np.nan))
+    response = Response(
+        id=anonymity.response_id(),
+        wave_id=found.study.id,
+        instrument_version_id=survey.version_id,
+        status="started",
+        anonymous=True,
+        invitation_id=None,
+        vector=enc.vectors[0],
+        dont_know=None,
+        answers=json.loads(enc.answers[0]),
+        texts=None,
+        resume_hash=resume_hash(key),
+        pages=[],
+    )
+    _apply_anonymity(session, found, response, anonymous, now)
+    session.add(response)
+    return response
+
+
+def start(
+    engine: Engine, link: Link, *, anonymous: bool | None = None, now: dt.datetime | None = None
+) -> tuple[Visit, str | None]:
+    """The intro page's form: store the anonymity choice (``None``: the study's
+    default) and return where the respondent stands.
+
+    A personal link gets its response now (or keeps the one it has, converted when the
+    choice changed). An open link always starts a *new* anonymous response and returns
+    its resume token (for the cookie) as the second value.
+    """
+    moment = now or dt.datetime.now(dt.UTC)
+    fresh = secrets.token_urlsafe(RESUME_TOKEN_BYTES) if link.kind == "open" else None
+    effective = Link(link.kind, link.key, fresh) if fresh else link
+
+    def work(session: Session) -> Visit:
+        _write_lock(session)
+        found = _locate(session, effective, lock=True)
+        survey = _survey(session, found.study, found.invitation)
+        wish = _anonymous(survey, link, anonymous)
+        response = found.response
+        if response is None:
+            response = _new_response(
+                session, found, survey, str(effective.resume_key), wish, moment
+            )
+        elif bool(response.anonymous) != wish:
+            _apply_anonymity(session, found, response, wish, moment)
+        session.flush()
+        return Visit(survey, _state(survey, response))
+
+    return _retrying(engine, work), fresh
+
+
+def _merge(survey: Survey, response: Response, page: Page, answers: PageAnswers) -> None:
+    """Write the page's answers into the response through the one answer codec."""
+    instrument = survey.instrument
+    codes = instrument.numeric_codes()
+    current = decode_row(codes, response.vector, response.dont_know)
+    values = np.array(
+        [[v if isinstance(v, float) else np.nan for v in current.values()]], dtype=np.float64
+    )
+    dk = np.array([[v == DONT_KNOW for v in current.values()]], dtype=np.bool_)
+    index = {c: j for j, c in enumerate(codes)}
+    for code, value in answers.values.items():
+        j = index[code]
+        values[0, j] = np.nan if value is None else value
+        dk[0, j] = code in answers.dont_know
+    texts = dict(response.texts or {})
+    for code, text in answers.texts.items():
+        if text:
+            texts[code] = text
+        else:
+            texts.pop(code, None)
+    enc = encode(codes, values, dk, {c: [t] for c, t in texts.items()})
+    response.vector = enc.vectors[0]
+    response.dont_know = enc.dont_know[0]
+    response.answers = json.loads(enc.answers[0])
+    response.texts = json.loads(enc.texts[0]) if enc.texts[0] else None
+    response.pages = sorted({*(response.pages or []), page.number})
+
+
+def submit(
+    engine: Engine,
+    link: Link,
+    number: int,
+    form: Sequence[tuple[str, str]],
+    *,
+    now: dt.datetime | None = None,
+) -> Submission:
+    """Save page ``number`` from ``form`` (``(name, value)`` pairs as sent), in one
+    transaction.
+
+    The form must carry ``_page`` equal to ``number`` (:class:`TamperedForm`
+    otherwise, as for fields the page does not ask). When the answers break a rule
+    nothing is stored and the :class:`Submission` carries the problems. The first
+    page submitted through a personal link creates the response with the study's
+    default anonymity. Completing the last page marks the response ``complete``, erases
+    its resume hash and sets the invitation's ``completed`` flag.
+    """
+    moment = now or dt.datetime.now(dt.UTC)
+    sent_page = [v for k, v in form if k == "_page"]
+    if sent_page != [str(number)]:
+        raise TamperedForm(f"the form does not belong to page {number}")
+
+    def work(session: Session) -> Submission:
+        _write_lock(session)
+        found = _locate(session, link, lock=True)
+        survey = _survey(session, found.study, found.invitation)
+        page = survey.page(number)
+        response = found.response
+        if response is None and link.kind == "open":
+            raise LinkError(404, "no_response")
+        saved: dict[str, float | None] = {}
+        if response is not None:
+            saved = {
+                k: (v if isinstance(v, float) else None)
+                for k, v in _answers(survey.instrument, response).items()
+            }
+        answers = read_page(survey.instrument, page, form, saved=saved)
+        if not answers.ok:
+            return Submission(Visit(survey, _state(survey, response)), answers, False, number)
+        if response is None:
+            response = _new_response(
+                session, found, survey, link.key, _anonymous(survey, link, None), moment
+            )
+        _merge(survey, response, page, answers)
+        done = frozenset(response.pages or [])
+        state = _state(survey, response)
+        upcoming = state.next_page(len(survey.pages))
+        if upcoming is None:
+            response.status = "complete"
+            response.completed_at = anonymity.coarse_time(moment) if response.anonymous else moment
+            response.resume_hash = None
+            if found.invitation is not None:
+                found.invitation.completed = True
+        else:
+            response.status = "partial" if done else "started"
+        session.flush()
+        final = _state(survey, response)
+        return Submission(Visit(survey, final), answers, True, upcoming)
+
+    return _retrying(engine, work)
+
+
+def forget_unfinished(session: Session, study_id: int) -> int:
+    """Erase the resume hashes of the study's unfinished responses (call when
+    fieldwork closes: nothing can be resumed then, and nothing derived from a link
+    token stays behind). Returns the number of responses changed."""
+    result = session.execute(
+        update(Response)
+        .where(Response.wave_id == study_id, Response.resume_hash.is_not(None))
+        .values(resume_hash=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
