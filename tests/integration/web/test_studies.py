@@ -3,6 +3,7 @@ fieldwork page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -69,6 +70,10 @@ def test_create_a_study_in_two_steps(
     assert all(not on for m, on in study.modules.items() if m != "importance")
     page = browser.get(created.headers["location"]).text
     assert "Study created." in page and "kcc@acme.example, team@acme.example" in page
+    preview = re.search(r'href="(/instruments/versions/\d+\?organisation=\d+)"', page)
+    assert preview is not None  # the study links to its questionnaire
+    shown = browser.get(preview.group(1).replace("&amp;", "&") + "&language=en").text
+    assert "<code>servqual22@1</code>" in shown and "Acme" in shown
 
 
 def test_invalid_settings_are_shown_next_to_the_fields_and_nothing_is_stored(
