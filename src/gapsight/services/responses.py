@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -256,30 +257,31 @@ def store_table(
             None if dk is None else dk[start:stop],
             {c: list(col[start:stop]) for c, col in table.texts.items()},
         )
-        rows = [
-            (
-                wave_id,
-                version_id,
-                statuses[i],
-                flag,
-                keys[i],
-                char_json[i],
-                None,
-                when if statuses[i] == "complete" else None,
-                enc.vectors[i - start],
-                enc.dont_know[i - start],
-                enc.answers[i - start],
-                enc.texts[i - start],
-            )
-            for i in range(start, stop)
-        ]
+        size = stop - start
+        chunk_statuses = statuses[start:stop]
+        # zip builds the row tuples in C (a per-row Python expression costs more)
+        rows = zip(
+            repeat(wave_id, size),
+            repeat(version_id, size),
+            chunk_statuses,
+            repeat(flag, size),
+            keys[start:stop],
+            char_json[start:stop],
+            repeat(None, size),
+            [when if st == "complete" else None for st in chunk_statuses],
+            enc.vectors,
+            enc.dont_know,
+            enc.answers,
+            enc.texts,
+            strict=True,
+        )
         _insert(connection, rows)
         if progress is not None:
             progress(stop, total)
     return StoreResult(stored=total, statuses=dict(Counter(statuses)))
 
 
-def _insert(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+def _insert(connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
     """Bulk-insert response rows on the driver connection (same transaction)."""
     raw: Any = connection.connection.driver_connection
     names = ", ".join(_COLUMNS)
