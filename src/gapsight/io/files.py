@@ -115,8 +115,10 @@ def read_responses(
         mapping: how columns map to item codes (see :func:`read_mapping`); default:
             headers are item codes, ``respondent_key`` is the key.
         fmt: ``csv``, ``xlsx``, ``sav`` or ``parquet``; default from the suffix.
-        progress: called as ``progress(done, total)`` while reading a large file, in
-            the caller's thread (units are bytes for CSV, rows for Excel).
+        progress: called as ``progress(done, total)`` while reading, in the caller's
+            thread; ``done == total`` at the end. Units: bytes for CSV (after each
+            8 MB block), sheet rows for Excel (every 10,000), row groups for Parquet;
+            SPSS files report only start and end.
 
     Raises:
         ImportRejected: with every problem found; nothing was read.

@@ -56,6 +56,8 @@ def read_raw(
             if progress is not None:
                 progress(g + 1, total)
         table = pa.concat_tables(batches) if batches else parquet.schema_arrow.empty_table()
+        if progress is not None and not batches:
+            progress(1, 1)
     except (pa.ArrowException, OSError) as exc:
         detail = str(exc).split("\n")[0][:120]
         raise ImportRejected(
