@@ -151,10 +151,11 @@ def _field_study(
     segments: list[str] | None = None,
     modules: dict[str, bool] | None = None,
     min_group_size: int = 3,
+    language: str = "nl",
 ) -> tuple[int, dict[int, str]]:
     """A study in fieldwork for organisation "Veldhuis" (sector "veilig werken") with
-    ``n`` invitations (``segment`` loaded per contact when ``segments`` is given) and
-    their personal tokens: ``(study id, {invitation id: token})``."""
+    ``n`` invitations in ``language`` (``segment`` loaded per contact when ``segments``
+    is given) and their personal tokens: ``(study id, {invitation id: token})``."""
     import pandas as pd
 
     from gapsight.instruments.model import Instrument
@@ -180,11 +181,11 @@ def _field_study(
         contacts = pd.DataFrame(
             {
                 "email": [f"klant{i}@example.org" for i in range(n)],
-                "language": ["nl"] * n,
+                "language": [language] * n,
                 "external_id": [f"K{i:03d}" for i in range(n)],
             }
         )
-        chars = pd.DataFrame({"segment": segments}) if segments else pd.DataFrame()
+        chars = pd.DataFrame({"segment": segments}) if segments else pd.DataFrame(index=range(n))
         samples.store_sample(session, study.id, SampleTable(contacts, chars))
         tokens = links.issue_tokens(session, study.id)
         studies.set_status(session, study.id, "fieldwork")
