@@ -68,7 +68,8 @@ def sniff_delimiter(line: str) -> str:
 
 
 def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int]:
-    """Header names, delimiter, and byte length of the BOM."""
+    """Header names, delimiter, and the number of lines before the data (1, or 2 after
+    Excel's ``sep=;`` hint line, which Excel hides: rows keep their numbers)."""
     source = str(path)
     with path.open("rb") as f:
         head = f.read(_HEAD)
@@ -98,10 +99,19 @@ def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int]:
                 )
             ],
         ) from None
-    delimiter = sniff_delimiter(line)
     text = head[bom:].decode(mapping.encoding, errors="replace")
+    hint = re.fullmatch(r"sep=(.)\s*", line)
+    if hint:
+        delimiter, skip = hint.group(1), 2
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delimiter, skip = sniff_delimiter(line), 1
     record = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    return [h.strip() for h in record], delimiter, bom
+    if not record:
+        raise ImportRejected(
+            source, [ImportProblem(None, None, None, "a header row with column names")]
+        )
+    return [h.strip() for h in record], delimiter, skip
 
 
 class _Counting(io.RawIOBase):
@@ -128,7 +138,7 @@ def read_raw(
 ) -> tuple[RawData, Plan]:
     """Read a CSV file into :class:`RawData` (rows numbered from 2) and its plan."""
     source = str(path)
-    headers, delimiter, _ = _header(path, mapping)
+    headers, delimiter, skip = _header(path, mapping)
     plan = planner(headers)
     names = [f"c{i}" for i in range(len(headers))]
     numeric = {c.index for c in plan.columns if c.role == "item"}
@@ -136,7 +146,9 @@ def read_raw(
     invalid: list[tuple[int | None, int, int, str]] = []
 
     def on_invalid(row: Any) -> str:
-        invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        # Arrow counts physical lines; a hidden ``sep=`` line is not a row for the user.
+        number = None if row.number is None else row.number - (skip - 1)
+        invalid.append((number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
     def options(
@@ -154,7 +166,7 @@ def read_raw(
         return (
             pacsv.ReadOptions(
                 column_names=names,
-                skip_rows=1,
+                skip_rows=skip,
                 block_size=_BLOCK,
                 use_threads=threads,
                 encoding="utf8"
