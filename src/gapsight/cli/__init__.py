@@ -5,7 +5,18 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-NOUNS = ("setup", "db", "instruments", "study", "data", "analysis", "demo", "server")
+NOUNS = (
+    "setup",
+    "db",
+    "instruments",
+    "study",
+    "data",
+    "analysis",
+    "demo",
+    "server",
+    "mail",
+    "token",
+)
 """Command modules, in the order their commands appear in ``gapsight --help``."""
 
 

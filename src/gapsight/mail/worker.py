@@ -136,9 +136,14 @@ class Sender:
             except Exception:
                 log.exception("periodic mail task %r failed", task)
 
-    def run(self, stop: threading.Event, *, poll_seconds: float = 5.0) -> None:
+    def run(
+        self, stop: threading.Event, *, poll_seconds: float = 5.0, initial_delay: float = 0.0
+    ) -> None:
         """Send until ``stop`` is set. A full batch is followed at once by the next one;
-        an empty or failed pass waits ``poll_seconds`` (or until ``stop``)."""
+        an empty or failed pass waits ``poll_seconds`` (or until ``stop``). The first
+        pass waits ``initial_delay`` (a web server lets its start-up finish first)."""
+        if initial_delay > 0:
+            stop.wait(initial_delay)
         while not stop.is_set():
             if self.tasks and time.monotonic() >= self._tasks_due:
                 self.run_tasks()
@@ -165,7 +170,7 @@ def start_thread(
     thread = threading.Thread(
         target=sender.run,
         args=(stop,),
-        kwargs={"poll_seconds": poll_seconds},
+        kwargs={"poll_seconds": poll_seconds, "initial_delay": poll_seconds},
         name="gapsight-mail",
         daemon=True,
     )

@@ -36,18 +36,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Engine, exists, select
 from sqlalchemy.orm import Session
 
+from gapsight.config import Settings
 from gapsight.mail import outbox
 from gapsight.mail.links import Links
 from gapsight.mail.render import compose
+from gapsight.mail.transport import SmtpTransport, Transport
+from gapsight.mail.worker import Sender
 from gapsight.services.organisations import get_organisation
 from gapsight.services.samples import hash_token
 from gapsight.services.studies import get_study
+from gapsight.store.database import unit_of_work
 from gapsight.store.models import Invitation, Response, Study
 
-__all__ = ["MailingResult", "invite", "opt_out", "remind", "remind_due"]
+__all__ = [
+    "MailingResult",
+    "build_sender",
+    "invite",
+    "links_for",
+    "opt_out",
+    "remind",
+    "remind_due",
+]
 
 
 @dataclass(frozen=True)
@@ -262,3 +274,32 @@ def opt_out(
         invitation.opted_out_at = now or outbox.utcnow()
         session.flush()
     return invitation
+
+
+def links_for(settings: Settings, secret: str) -> Links:
+    """The link maker of an installation: its secret key and public address."""
+    return Links(secret=secret, base_url=settings.public_url)
+
+
+def build_sender(
+    settings: Settings,
+    engine: Engine,
+    secret: str,
+    *,
+    transport: Transport | None = None,
+) -> Sender:
+    """The mail worker of ``gapsight serve`` and ``gapsight worker``: sends the outbox
+    through the configured SMTP server and, once a minute, enqueues the reminders that
+    are due (:func:`remind_due`)."""
+    links = links_for(settings, secret)
+
+    def reminders() -> None:
+        with unit_of_work(engine) as session:
+            remind_due(session, links, fallback_language=settings.default_language)
+
+    return Sender(
+        engine,
+        transport or SmtpTransport(settings),
+        sender_address=settings.mail_from,
+        tasks=[reminders],
+    )

@@ -12,7 +12,10 @@ outside in:
 4. the error pages (:mod:`gapsight.web.errors`);
 5. one router per area, registered from :data:`ROUTERS`; the HTML routers carry the
    CSRF check (:func:`~gapsight.web.security.csrf_protect`) on every POST;
-6. static files (``/static``: the style sheet; the pages need no JavaScript).
+6. static files (``/static``: the style sheet; the pages need no JavaScript);
+7. the JSON API, its own application mounted at ``/api/v1`` (:mod:`gapsight.web.api`);
+8. the mail sender (outbox worker) in a background thread while the app runs, unless
+   ``settings.mail_sender`` is off (:mod:`gapsight.mail.worker`).
 
 **Extension point**: an area is a module in ``gapsight.web.routes`` with a ``router``
 (an :class:`fastapi.APIRouter`); add its name to :data:`ROUTERS`. Respondent pages and
@@ -42,8 +45,11 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gapsight import __version__
 from gapsight.config import Settings
+from gapsight.mail.worker import start_thread
+from gapsight.services import mailing
 from gapsight.store.database import make_engine
 from gapsight.web import errors
+from gapsight.web.api import create_api
 from gapsight.web.secret import secret_key
 from gapsight.web.security import BodyLimit, LoginThrottle, SecurityHeaders
 from gapsight.web.templating import TEMPLATES
@@ -58,6 +64,7 @@ ROUTERS = (
     "instruments",
     "studies",
     "fieldwork",
+    "optout",
     "respond",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
@@ -73,7 +80,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The mail sender (outbox worker) runs beside the web server unless switched
+        # off (settings.mail_sender) for separate `gapsight worker` processes.
+        mail = None
+        if settings.mail_sender:
+            sender = mailing.build_sender(settings, engine, secret_key(settings))
+            mail = start_thread(sender, poll_seconds=settings.mail_poll_seconds)
         yield
+        if mail is not None:
+            mail[1].set()
+            mail[0].join(timeout=60)
         engine.dispose()
 
     app = FastAPI(
@@ -112,5 +128,6 @@ def create_app(settings: Settings) -> FastAPI:
     for name in ROUTERS:
         module = importlib.import_module(f"gapsight.web.routes.{name}")
         app.include_router(module.router)
+    app.mount("/api/v1", create_api(settings, engine))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
