@@ -94,3 +94,16 @@ def test_with_characteristics_adds_and_checks_types() -> None:
     assert m.characteristics["size"] == Characteristic("size", "integer")
     with pytest.raises(ValueError, match="type 'number' is not one of"):
         m.with_characteristics({"x": "number"})
+
+
+def test_the_example_in_the_docs_is_valid() -> None:
+    import yaml
+
+    docs = Path(__file__).parents[3] / "docs" / "import-export.md"
+    text = docs.read_text("utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    m = ImportMapping.parse(yaml.safe_load(block), source="docs")
+    assert m.target_of("P1") == "p01" and m.dont_know_of("P1") == (6.0,)
+    assert m.recode_of("V2")[1.0] == 7.0 and m.recode_of("Cijfer") == {0.0: None}
+    assert m.characteristics["customer_since"] == Characteristic("Klant sinds", "date", "%d-%m-%Y")
+    assert m.encoding == "cp1252" and m.unknown_columns == "error"
