@@ -63,18 +63,18 @@ def list_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response
     with unit_of_work(engine(request)) as session:
         own = instrument_service.list_versions(session, organisation_id=user.scope)
         names = {o.id: o.name for o in visible_organisations(session, user)}
-        rows = [
-            {
-                "id": row.id,
-                "ref": row.ref,
-                "title": instrument_service.as_instrument(row).text(
-                    instrument_service.as_instrument(row).title, lang
-                ),
-                "organisation": names.get(row.organisation_id or 0, ""),
-                "derived_from": row.definition.get("derived_from"),
-            }
-            for row in own
-        ]
+        rows = []
+        for row in own:
+            ins = instrument_service.as_instrument(row)
+            rows.append(
+                {
+                    "id": row.id,
+                    "ref": row.ref,
+                    "title": ins.text(ins.title, lang),
+                    "organisation": names.get(row.organisation_id or 0, ""),
+                    "derived_from": ins.derived_from,
+                }
+            )
     return render(
         request,
         "instruments/list.html",

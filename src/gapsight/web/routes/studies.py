@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS, InvalidStudy, check_settings
+from gapsight.domain.studies import STUDY_KINDS, InvalidStudy, check_settings
 from gapsight.instruments import builtin_ids, load_builtin
 from gapsight.io import FORMATS, ImportRejected
 from gapsight.services import imports as import_service
@@ -46,7 +46,6 @@ router = html_router()
 viewer = require("viewer")
 coordinator = require("coordinator")
 
-CONFIDENCE_LEVELS = ("0.9", "0.95", "0.99")
 MAX_PROBLEMS_SHOWN = 20
 """Problems of a rejected file listed on the page (the total is always given)."""
 _UPLOAD_CHUNK = 1024 * 1024
@@ -161,9 +160,6 @@ def _new_page(
             "instrument_label": instrument_label,
             "modules": modules,
             "previous": previous,
-            "kinds": STUDY_KINDS,
-            "anonymity_modes": ANONYMITY_MODES,
-            "confidence_levels": CONFIDENCE_LEVELS,
             "form": values,
             "errors": errors or {},
         },
