@@ -290,3 +290,53 @@ def test_pspp_round_trip_back_into_gapsight(pspp: str, mini: Instrument, tmp_pat
     np.testing.assert_array_equal(back.matrix.dont_know, table.matrix.dont_know)
     assert back.texts == table.texts and back.respondent_keys == table.respondent_keys
     pd.testing.assert_frame_equal(back.characteristics, table.characteristics)
+
+
+SERVQUAL_SYNTAX = """\
+DATA LIST LIST /resp (A4) E1 P1 E5 P5 wt wr wrs wa we (F3.0).
+BEGIN DATA
+a1 7 6 7 5 20 30 20 15 15
+a2 6 8 5 3 20 20 20 20 {last}
+a3 8 4 7 7 . . . . .
+END DATA.
+VALUE LABELS E1 P1 E5 P5 1 'helemaal mee oneens' 7 'helemaal mee eens' 8 'weet niet'.
+MISSING VALUES E1 P1 E5 P5 (8).
+SAVE OUTFILE='{out}'.
+"""
+
+AGENCY = ImportMapping(
+    respondent_key="resp",
+    columns={
+        "E1": "e01", "P1": "p01", "E5": "e05", "P5": "p05", "wt": "w_tangibles",
+        "wr": "w_reliability", "wrs": "w_responsiveness", "wa": "w_assurance",
+        "we": "w_empathy",
+    },
+)  # fmt: skip
+
+
+def test_servqual_agency_file(pspp: str, tmp_path: Path) -> None:
+    """The built-in SERVQUAL-22 with an agency's own column names: "weet niet" (8,
+    user-missing) is don't know on perceptions and skipped on expectations, which
+    offer no don't know; importance points add up to 100."""
+    sq = load_builtin("servqual22")
+    out = tmp_path / "sq.sav"
+    run(pspp, SERVQUAL_SYNTAX.format(out=out, last=20), tmp_path)
+    table = read_responses(out, sq, mapping=AGENCY)
+    assert table.matrix.codes[:4] == ("e01", "e05", "p01", "p05")
+    np.testing.assert_array_equal(
+        table.matrix.columns(["e01", "p01", "e05", "p05"]),
+        [[7, 6, 7, 5], [6, np.nan, 5, 3], [np.nan, 4, 7, 7]],
+    )
+    assert table.matrix.dont_know_count("p01") == 1
+    assert table.matrix.dont_know_count("e01") == 0
+    assert table.respondent_keys == ["a1", "a2", "a3"]
+    np.testing.assert_array_equal(table.matrix.column("w_reliability"), [30, 20, np.nan])
+
+    bad = tmp_path / "sq-bad.sav"
+    run(pspp, SERVQUAL_SYNTAX.format(out=bad, last=25), tmp_path)
+    with pytest.raises(ImportRejected) as info:
+        read_responses(bad, sq, mapping=AGENCY)
+    assert [str(p) for p in info.value.problems] == [
+        "row 2, column 'w_tangibles+w_reliability+w_responsiveness+w_assurance+w_empathy': "
+        "got '105'; expected answers that add up to 100"
+    ]
