@@ -202,9 +202,9 @@ def store_table(
     """Store every row of ``table`` as a response of wave ``wave_id``.
 
     ``anonymous`` defaults to the wave's anonymity mode (``choice`` → anonymous, the
-    safe side). A table holds finished answers, so ``started_at`` stays unknown
-    (``NULL``) and complete responses get ``completed_at = now`` (default: the current
-    time; date-only for anonymous responses). The status of each
+    safe side). ``started_at`` is ``now`` (default: the current time; pass the answer
+    time when it is known) and so is ``completed_at`` of complete responses; both are
+    date-only for anonymous responses. The status of each
     response follows from the instrument's required items (:func:`response_statuses`).
     Runs in the caller's transaction (see :func:`gapsight.store.database.unit_of_work`):
     on any error nothing is stored.
@@ -267,7 +267,7 @@ def store_table(
             repeat(flag, size),
             keys[start:stop],
             char_json[start:stop],
-            repeat(None, size),
+            repeat(when, size),
             [when if st == "complete" else None for st in chunk_statuses],
             enc.vectors,
             enc.dont_know,
