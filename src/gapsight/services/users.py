@@ -32,6 +32,7 @@ __all__ = [
     "get_user",
     "hash_password",
     "list_users",
+    "update_user",
     "verify_password",
 ]
 
@@ -114,6 +115,27 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def list_users(session: Session) -> list[User]:
     """All users, by e-mail address."""
     return list(session.scalars(select(User).order_by(User.email)))
+
+
+def update_user(
+    session: Session, user_id: int, *, role: str, organisation_id: int | None
+) -> User:
+    """Change a user's role and organisation.
+
+    ``KeyError`` for an unknown user; ``ValueError`` for an unknown role, or when the
+    change would leave no admin (someone must be able to manage users).
+    """
+    user = get_user(session, user_id)
+    if user is None:
+        raise KeyError(f"no user with id {user_id}")
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+    if user.role == "admin" and role != "admin" and count_users(session, role="admin") == 1:
+        raise ValueError(f"{user.email} is the only admin; make someone else admin first")
+    user.role = role
+    user.organisation_id = organisation_id
+    session.flush()
+    return user
 
 
 def count_users(session: Session, *, role: str | None = None) -> int:

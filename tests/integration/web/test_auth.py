@@ -188,3 +188,33 @@ def test_admin_adds_a_user_who_can_then_log_in(browser: Browser, people: dict[st
     browser.submit("/logout", token_from="/users")
     assert browser.login("new@acme.example", "long-enough-pw").status_code == 303
     assert browser.get("/studies/new").status_code == 403  # a viewer
+
+
+def test_admin_changes_a_role_but_the_last_admin_stays(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    from gapsight.services.users import find_user
+
+    with unit_of_work(web_engine) as session:
+        viewer = find_user(session, "viewer@acme.example")
+        me = find_user(session, "admin@acme.example")
+        assert viewer is not None and me is not None
+        viewer_id, my_id = viewer.id, me.id
+    as_role(browser, "admin")
+    page = browser.get(f"/users/{viewer_id}")
+    assert page.status_code == 200 and 'value="viewer" checked' in page.text
+    promoted = browser.submit(
+        f"/users/{viewer_id}",
+        {"role": "coordinator", "organisation_id": str(people["acme"])},
+        token_from="/users",
+    )
+    assert promoted.status_code == 303
+    demoted = browser.submit(
+        f"/users/{my_id}", {"role": "viewer", "organisation_id": ""}, token_from="/users"
+    )
+    assert demoted.status_code == 422
+    assert "At least one user must stay administrator." in demoted.text
+    with unit_of_work(web_engine) as session:
+        assert find_user(session, "viewer@acme.example").role == "coordinator"  # type: ignore[union-attr]
+        assert find_user(session, "admin@acme.example").role == "admin"  # type: ignore[union-attr]
+    assert browser.get("/users/99999").status_code == 404

@@ -1,8 +1,9 @@
-"""User accounts (admin only): list and add users with a role and organisation."""
+"""User accounts (admin only): list users, add them, change their role and
+organisation (someone must always remain admin)."""
 
 from __future__ import annotations
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from gapsight.services import users as user_service
@@ -83,4 +84,57 @@ async def create(request: Request, user: CurrentUser = Depends(admin)) -> Respon
     if not form.ok:
         return _page(request, user, form)
     flash(request, _("User added."))
+    return RedirectResponse("/users", status_code=303)
+
+
+def _edit_page(
+    request: Request, user: CurrentUser, user_id: int, form: FormReader | None = None
+) -> Response:
+    with unit_of_work(engine(request)) as session:
+        row = user_service.get_user(session, user_id)
+        if row is None:
+            raise HTTPException(status_code=404)
+        orgs = visible_organisations(session, user)
+        values = {"role": row.role, "organisation_id": str(row.organisation_id or "")}
+        name, email = row.name, row.email
+    return render(
+        request,
+        "users/edit.html",
+        {
+            "account": {"id": user_id, "name": name, "email": email},
+            "organisation_options": [(str(o.id), o.name) for o in orgs],
+            "form": form.values if form else values,
+            "errors": form.errors if form else {},
+        },
+        status_code=422 if form and not form.ok else 200,
+    )
+
+
+@router.get("/users/{user_id}")
+def edit_page(request: Request, user_id: int, user: CurrentUser = Depends(admin)) -> Response:
+    """A user's role and organisation."""
+    return _edit_page(request, user, user_id)
+
+
+@router.post("/users/{user_id}")
+async def update(request: Request, user_id: int, user: CurrentUser = Depends(admin)) -> Response:
+    """Change a user's role and organisation (the last admin stays admin)."""
+    _ = gettext_for(request)
+    form = FormReader(await request.form(), gettext=_)
+    role = form.choice("role", ROLES)
+    org_id = form.integer("organisation_id")
+    with unit_of_work(engine(request)) as session:
+        allowed = {o.id for o in visible_organisations(session, user)}
+        if org_id is not None and org_id not in allowed:
+            form.error("organisation_id", _("Choose one of the options."))
+        if form.ok:
+            try:
+                user_service.update_user(session, user_id, role=role, organisation_id=org_id)
+            except KeyError:
+                raise HTTPException(status_code=404) from None
+            except ValueError:
+                form.error("role", _("At least one user must stay administrator."))
+    if not form.ok:
+        return _edit_page(request, user, user_id, form)
+    flash(request, _("Settings saved."))
     return RedirectResponse("/users", status_code=303)
