@@ -309,11 +309,13 @@ def _check_labels(
     mapping: ImportMapping,
     problems: Problems,
 ) -> None:
-    """Reject value labels on values the scale does not admit (an SPSS file that
-    codes the item differently), unless the value is a declared missing code."""
+    """Reject value labels that contradict the scale: a label on a value the scale
+    does not admit (unless it is a declared missing code), or the instrument's label of
+    one point on another value (a reversed scale: 1 = "strongly agree")."""
     labels = raw.value_labels.get(col.index)
     if not labels:
         return
+    known = {text.strip().casefold(): p.value for p in scale.points for text in p.label.values()}
     recode = mapping.recode_of(col.header)
     allowed = set(mapping.missing) | set(mapping.dont_know) | set(mapping.dont_know_of(col.header))
     default = dont_know_code(scale)
@@ -322,7 +324,20 @@ def _check_labels(
     ranges = raw.user_missing.get(col.index, [])
     for value, text in sorted(labels.items()):
         target = recode.get(value, value)
-        if target is None or value in allowed or scale.admits(target):
+        if target is not None and scale.admits(target):
+            meant = known.get(text.strip().casefold())
+            if meant is not None and meant != target:
+                problems.items.append(
+                    ImportProblem(
+                        None,
+                        col.header,
+                        f"{fmt(value)} = {text!r}",
+                        f"{text!r} on {meant} as in the instrument (is the scale reversed? "
+                        "then recode the column in the mapping)",
+                    )
+                )
+            continue
+        if target is None or value in allowed:
             continue
         if any(lo <= value <= hi for lo, hi in ranges):
             continue

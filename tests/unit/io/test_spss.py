@@ -182,3 +182,18 @@ def test_spss_names() -> None:
     assert spss_name("business unit", taken) == "business_unit_2"
     assert spss_name("2nd", taken) == "v2nd"
     assert spss_name("with", taken) == "with_"
+
+
+def test_reversed_scale_is_caught_by_its_labels(mini: Instrument, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"q2": [1.0, 5.0]})
+    labels = {"q2": {1: "Helemaal mee eens", 5: "helemaal mee oneens"}}
+    path = sav(tmp_path / "a.sav", frame, variable_value_labels=labels)
+    assert problems_of(path, mini) == [
+        "column 'q2': got \"1 = 'Helemaal mee eens'\"; expected 'Helemaal mee eens' on 5 as "
+        "in the instrument (is the scale reversed? then recode the column in the mapping)",
+        "column 'q2': got \"5 = 'helemaal mee oneens'\"; expected 'helemaal mee oneens' on 1 "
+        "as in the instrument (is the scale reversed? then recode the column in the mapping)",
+    ]
+    recoded = ImportMapping(recode={"q2": {1: 5, 2: 4, 4: 2, 5: 1}})
+    table = read_responses(path, mini, mapping=recoded)
+    assert table.matrix.values.tolist() == [[5.0], [1.0]]
