@@ -325,9 +325,11 @@ def load_wave(source: Session | Engine, wave_id: int) -> WaveData:
         if text_codes:
             columns.append("texts")
         connection = session.connection()
-        mark = "?" if connection.dialect.name == "sqlite" else "%s"
+        sqlite = connection.dialect.name == "sqlite"
+        mark = "?" if sqlite else "%s"
         raw: Any = connection.connection.driver_connection
-        cursor = raw.cursor()
+        # psycopg: binary results hand bytea over as bytes, without hex text decoding
+        cursor = raw.cursor() if sqlite else raw.cursor(binary=True)
         try:
             cursor.execute(
                 f"SELECT {', '.join(columns)} FROM responses WHERE wave_id = {mark} ORDER BY id",
