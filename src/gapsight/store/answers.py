@@ -105,6 +105,10 @@ def _answers_json(
     n = values.shape[0]
     if not codes or n == 0:
         return ["{}"] * n
+    if n <= _FEW_ROWS:
+        few = _few_rows_json(codes, values, mask)
+        if few is not None:
+            return few
     columns = np.asfortranarray(values)  # contiguous columns convert fast
     parts = [
         _tokens(code, columns[:, j], None if mask is None or not mask[:, j].any() else mask[:, j])
@@ -113,6 +117,36 @@ def _answers_json(
     body = pc.binary_join_element_wise(*parts, "")
     wrapped = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
     return [str(s) for s in wrapped.to_pylist()]
+
+
+_FEW_ROWS = 32
+"""Up to this many rows, a plain Python loop builds the JSON faster than Arrow's
+per-column kernels (one web page saves one row: about 0.1 ms instead of 30 ms)."""
+
+
+def _few_rows_json(
+    codes: Sequence[str], values: npt.NDArray[np.float64], mask: npt.NDArray[np.bool_] | None
+) -> list[str] | None:
+    """The same JSON as the Arrow path for a few rows of whole-number answers, or
+    ``None`` (then the Arrow path runs) when some answer is not a whole number."""
+    finite = values[~np.isnan(values)]
+    if not np.array_equal(finite, np.round(finite)) or (
+        finite.size and np.abs(finite).max() > 2**53
+    ):
+        return None
+    keys = [json.dumps(code) + ":" for code in codes]
+    dk_word = json.dumps(DONT_KNOW)
+    out = []
+    for i in range(values.shape[0]):
+        row = values[i].tolist()
+        flags = mask[i].tolist() if mask is not None else [False] * len(codes)
+        parts = [
+            key + (dk_word if flag else str(int(v)))
+            for key, v, flag in zip(keys, row, flags, strict=True)
+            if flag or v == v
+        ]
+        out.append("{" + ",".join(parts) + "}")
+    return out
 
 
 def _tokens(code: str, col: npt.NDArray[np.float64], dk: npt.NDArray[np.bool_] | None) -> pa.Array:

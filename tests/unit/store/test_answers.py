@@ -80,3 +80,15 @@ def test_decode_row_for_detail_views() -> None:
 def test_vector_is_little_endian_float32_in_code_order() -> None:
     enc = encode(("a", "b"), np.array([[1.0, 7.0]]))
     assert enc.vectors[0] == np.array([1.0, 7.0], dtype="<f4").tobytes()
+
+
+@given(answer_sets())
+@settings(max_examples=60, deadline=None)
+def test_few_rows_give_the_same_json_as_the_bulk_path(data: tuple[np.ndarray, np.ndarray]) -> None:
+    values, dk = data
+    if not len(values):
+        return
+    few = encode(CODES, values, dk).answers  # at most 12 rows: the plain-Python path
+    repeats = 40 // len(values) + 1
+    bulk = encode(CODES, np.tile(values, (repeats, 1)), np.tile(dk, (repeats, 1))).answers
+    assert few == bulk[: len(values)]
