@@ -28,11 +28,20 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gapsight.config import Settings
 
-__all__ = ["SQLITE_PRAGMAS", "make_engine", "normalise_url", "text", "unit_of_work"]
+__all__ = [
+    "SQLITE_PRAGMAS",
+    "DatabaseUnavailable",
+    "make_engine",
+    "normalise_url",
+    "reachable",
+    "text",
+    "unit_of_work",
+]
 
 SQLITE_PRAGMAS = (
     ("journal_mode", "WAL"),
@@ -77,6 +86,24 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
         f"unsupported database URL {url.render_as_string(hide_password=True)!r}: "
         "expected sqlite:///path/to/file.db or postgresql+psycopg://user:pass@host/db"
     )
+
+
+class DatabaseUnavailable(ValueError):
+    """The database cannot be opened (server down, wrong password, unwritable file)."""
+
+
+@contextmanager
+def reachable(engine: Engine) -> Iterator[None]:
+    """Wrap the *opening* of a connection: a failure becomes :class:`DatabaseUnavailable`
+    naming the database (without its password) and the driver's reason, instead of a
+    driver traceback."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        text_ = str(exc.orig or exc).strip()
+        reason = text_.splitlines()[0] if text_ else type(exc).__name__
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from gapsight.config import Settings
-from gapsight.store.database import make_engine
+from gapsight.store.database import make_engine, reachable
 
 __all__ = ["alembic_config", "current", "downgrade", "head", "upgrade"]
 
@@ -52,6 +52,8 @@ def head() -> str:
 def _run(settings: Settings, action: str, revision: str) -> None:
     engine = make_engine(settings)
     try:
+        with reachable(engine):
+            engine.connect().close()  # a clear message when the database is unreachable
         with engine.begin() as connection:
             config = alembic_config(engine)
             config.attributes["connection"] = connection
@@ -80,7 +82,9 @@ def current(settings: Settings) -> str | None:
     """The revision the database is at, or ``None`` for an empty database."""
     engine = make_engine(settings)
     try:
-        with engine.connect() as connection:
+        with reachable(engine):
+            connection = engine.connect()
+        with connection:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()

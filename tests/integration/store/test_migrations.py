@@ -100,3 +100,13 @@ def test_sqlite_connections_get_the_pragmas(tmp_path: Path) -> None:
 def test_unsupported_database_url_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported database URL"):
         make_engine(Settings(database_url="mysql://u@h/db"))
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    from gapsight.store.database import DatabaseUnavailable
+
+    settings = Settings(data_dir=tmp_path, database_url="postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(DatabaseUnavailable, match=r"cannot use the database .*127\.0\.0\.1:1"):
+        migrate.current(settings)
+    with pytest.raises(DatabaseUnavailable):
+        migrate.upgrade(settings)
