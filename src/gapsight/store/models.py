@@ -53,8 +53,8 @@ from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
 
 __all__ = [
     "ANONYMITY_MODES",
-    "OUTBOX_STATUSES",
     "CHARACTERISTIC_TYPES",
+    "OUTBOX_STATUSES",
     "RESPONSE_STATUSES",
     "ROLES",
     "STUDY_KINDS",
