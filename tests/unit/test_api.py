@@ -430,3 +430,18 @@ def test_restrict_to_modules_drops_items_of_modules_switched_off() -> None:
     off = restrict_to_modules(matrix, ins, {"importance": False, "grade": True})
     assert not off.has("w_tangibles") and off.has("grade_overall") and off.has("p22")
     assert restrict_to_modules(matrix, ins, {"importance": True, "grade": True}) is matrix
+
+
+def test_derived_gap_scores_equal_the_core_respondent_dimension_gaps() -> None:
+    from gapsight.analysis.servqual import respondent_dimension_gaps
+    from gapsight.analyst.scores import respondent_scores
+
+    frame = wave()
+    frame.loc[[1, 2, 3], ["p05", "p06", "p07"]] = np.nan  # below the 50 % rule for some
+    ins = load_builtin("servqual22")
+    matrix = to_matrix(frame, ins)
+    layout = servqual_layout(ins)
+    core = respondent_dimension_gaps(matrix, layout, min_share=0.5)
+    ours = respondent_scores(matrix, layout, min_valid_share=0.5)
+    for j, dim in enumerate(layout.dimensions):
+        np.testing.assert_allclose(ours[f"gap.{dim}"], core[:, j], atol=1e-12, equal_nan=True)

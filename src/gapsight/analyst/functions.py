@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from gapsight.analysis.cvs import CVS_CODES, CvsResult, customer_value_score
 from gapsight.analysis.descriptives import Descriptives, describe
 from gapsight.analysis.grades import GradesResult, report_grades
+from gapsight.analysis.layout import ServqualLayout, servqual_layout
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.nps import NpsResult, net_promoter_score
 from gapsight.analysis.reliability import (
@@ -39,15 +40,10 @@ from gapsight.analysis.reliability import (
     servqual_reliability,
 )
 from gapsight.analysis.result import Number
-from gapsight.analysis.servqual import (
-    Servperf,
-    ServqualLayout,
-    ServqualResult,
-    WeightRule,
-    servqual_layout,
-)
+from gapsight.analysis.servqual import Servperf, ServqualResult
 from gapsight.analysis.servqual import servperf as core_servperf
 from gapsight.analysis.servqual import servqual as core_servqual
+from gapsight.analysis.weighting import WeightRule
 from gapsight.analyst.inputs import InstrumentLike, require_codes, resolve_instrument, to_matrix
 from gapsight.analyst.options import AnalysisOptions
 from gapsight.instruments import Instrument

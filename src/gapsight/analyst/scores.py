@@ -30,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from gapsight.analysis.cvs import CVS_CODES, respondent_cvs
+from gapsight.analysis.layout import ServqualLayout
 from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
-from gapsight.analysis.servqual import ServqualLayout
 
 __all__ = ["dimension_means", "min_count", "nps_points", "respondent_scores"]
 
