@@ -145,7 +145,8 @@ def _cut(text: str, limit: int) -> str:
 
 
 def write_columns(path: Path, columns: list[ExportColumn], lang: str, file_label: str) -> None:
-    """Write a .sav file with variable labels, value labels and missing codes."""
+    """Write a .sav file with variable labels, value labels and missing codes
+    (compressed, i.e. a ``.zsav``, when the file name ends in ``.zsav``)."""
     import pyreadstat
 
     data: dict[str, Any] = {}
@@ -199,6 +200,7 @@ def write_columns(path: Path, columns: list[ExportColumn], lang: str, file_label
     pyreadstat.write_sav(
         frame,
         str(path),
+        compress=path.suffix.lower() == ".zsav",
         file_label=_cut(file_label, 64),
         column_labels=labels,
         variable_value_labels=value_label_map,

@@ -197,3 +197,13 @@ def test_reversed_scale_is_caught_by_its_labels(mini: Instrument, tmp_path: Path
     recoded = ImportMapping(recode={"q2": {1: 5, 2: 4, 4: 2, 5: 1}})
     table = read_responses(path, mini, mapping=recoded)
     assert table.matrix.values.tolist() == [[5.0], [1.0]]
+
+
+def test_zsav_is_compressed_and_reads_back(
+    mini: Instrument, tmp_path: Path, sample: ResponseTable
+) -> None:
+    plain, packed = tmp_path / "a.sav", tmp_path / "a.zsav"
+    write_responses(plain, sample, mini)
+    write_responses(packed, sample, mini)
+    assert packed.read_bytes()[:4] == b"$FL3" and plain.read_bytes()[:4] == b"$FL2"
+    assert read_responses(packed, mini, mapping=ImportMapping(unknown_columns="ignore")).n == 3
