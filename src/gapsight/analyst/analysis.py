@@ -92,6 +92,8 @@ class Analysis:
         servperf: the perception part alone (also when the wave has no expectations).
         reliability: alpha and item statistics of every multi-item scale.
         cvs, nps, grades: ``None`` when the wave has no such items (see ``skipped``).
+        nps_item: the recommendation item the NPS was computed from (``cvs_recommend``,
+            ``enps`` for employees, ``evt_recommend``).
         drivers: key-driver analyses (Pearson r and LMG), possibly none.
         importance_performance: the SERVQUAL dimensions in the importance–performance
             matrix (stated weights, else derived LMG importance), when available.
@@ -110,6 +112,7 @@ class Analysis:
     reliability: ReliabilityTable | None = None
     cvs: CvsResult | None = None
     nps: NpsResult | None = None
+    nps_item: str | None = None
     grades: GradesResult | None = None
     drivers: tuple[KeyDrivers, ...] = ()
     importance_performance: ImportancePerformance | None = None
@@ -244,6 +247,7 @@ def analyze_matrix(
         reliability=reliability,
         cvs=cvs,
         nps=nps,
+        nps_item=nps_code(matrix),
         grades=grades,
         drivers=drivers,
         importance_performance=ipa,

@@ -384,8 +384,9 @@ def render(document: dict[str, Any], console: Console) -> None:
             for part in cvs["parts"]:
                 t.add_row(f"  {part['code']}", _num(part["mean"]), "", _num(part["n"]))
         if nps is not None:
+            label = "eNPS" if nps.get("code") == "enps" else "NPS"
             t.add_row(
-                f"NPS ({nps['promoters']} P / {nps['passives']} / {nps['detractors']} D)",
+                f"{label} ({nps['promoters']} P / {nps['passives']} / {nps['detractors']} D)",
                 _num(nps["score"], 1),
                 f"[{_num(nps['ci_low'], 1)}, {_num(nps['ci_high'], 1)}]",
                 _num(nps["n"]),

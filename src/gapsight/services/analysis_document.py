@@ -361,9 +361,10 @@ def cvs_section(cvs: CvsResult) -> dict[str, Any]:
     }
 
 
-def nps_section(nps: NpsResult) -> dict[str, Any]:
+def nps_section(nps: NpsResult, code: str | None = None) -> dict[str, Any]:
     """``nps``: score, counts, adjusted-Wald CI, worst-case margin."""
     return record(
+        **({} if code is None else {"code": code}),
         score=nps.score,
         promoters=nps.promoters,
         passives=nps.passives,
@@ -500,7 +501,7 @@ def build_document(analysis: Analysis, *, source: str | None = None) -> dict[str
             None if analysis.reliability is None else reliability_section(analysis.reliability)
         ),
         "cvs": None if analysis.cvs is None else cvs_section(analysis.cvs),
-        "nps": None if analysis.nps is None else nps_section(analysis.nps),
+        "nps": None if analysis.nps is None else nps_section(analysis.nps, analysis.nps_item),
         "grades": None if analysis.grades is None else grades_section(analysis.grades),
         "drivers": [drivers_section(d) for d in analysis.drivers],
         "importance_performance": (
