@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -110,6 +111,7 @@ def _plan(
     classify: Callable[[str], tuple[Role, str] | None],
     expected_unknown: str,
     required: Iterable[tuple[str, str]] = (),
+    candidates: Sequence[str] = (),
 ) -> Plan:
     columns: list[PlannedColumn] = []
     problems: list[ImportProblem] = []
@@ -135,7 +137,9 @@ def _plan(
         found = classify(header)
         if found is None:
             if mapping.unknown_columns == "error":
-                problems.append(ImportProblem(None, header, None, expected_unknown))
+                close = difflib.get_close_matches(normalise(header), candidates, 1, 0.75)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(ImportProblem(None, header, None, expected_unknown + hint))
             continue
         role, target = found
         prior = targets.get((role, target))
@@ -211,6 +215,7 @@ def plan_responses(headers: Sequence[str], instrument: Instrument, mapping: Impo
         f"an item code of {instrument.ref} (e.g. {sample}), or a column declared in the "
         "mapping (columns, characteristics, respondent_key, ignore)",
         required,
+        instrument.codes(),
     )
     return Plan(plan.columns, plan.problems + tuple(mapping_problems), plan.blank)
 
@@ -248,6 +253,7 @@ def plan_sample(headers: Sequence[str], mapping: ImportMapping) -> Plan:
         "a contact field (" + ", ".join(CONTACT_FIELDS) + ") or a column declared in the "
         "mapping (columns, characteristics, ignore)",
         required,
+        CONTACT_FIELDS,
     )
     problems = list(plan.problems) + mapping_problems
     if not any(c.role == "contact" and c.target == "email" for c in plan.columns):

@@ -102,3 +102,28 @@ def test_unexpected_errors_are_a_plain_500_page(browser: Browser, monkeypatch: A
     assert response.status_code == 500
     assert "boom" not in response.text and "Traceback" not in response.text
     assert "Something went wrong" in response.text or "Er ging iets mis" in response.text
+
+
+def test_chunked_body_over_the_limit_is_413(sqlite_settings: Any, people: dict[str, Any]) -> None:
+    from collections.abc import Iterator
+
+    from gapsight.web.app import create_app
+
+    app = create_app(sqlite_settings.with_(max_body_mb=1))
+    with Browser(app, headers={"accept-language": "en"}) as client:
+        as_role(client, "admin")
+        token = client.token("/organisations")
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+            yield f"csrf_token={token}&name=Huge&sector=".encode()
+            for _ in range(40):
+                yield b"x" * 32_768
+
+        response = client.post(
+            "/organisations",
+            content=chunks(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 413
+        assert "<h1>Too large</h1>" in response.text

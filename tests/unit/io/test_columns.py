@@ -47,3 +47,12 @@ def test_sample_plan(mini: Instrument) -> None:
     assert [p.column for p in plan.problems] == ["Naam", "Taal"]
     unmapped = plan_sample(["name"], ImportMapping(columns={"name": "telefoon"}))
     assert [p.expected for p in unmapped.problems][-1] == "a column 'email' (required)"
+
+
+def test_unknown_column_suggests_a_close_code(mini: Instrument) -> None:
+    plan = plan_responses(["Q_1", "grades", "zzz"], mini, ImportMapping())
+    hints = [p.expected.rsplit(";", 1)[-1] for p in plan.problems]
+    assert hints[0] == " did you mean 'q1'?" and hints[1] == " did you mean 'grade'?"
+    assert "did you mean" not in plan.problems[2].expected
+    sample = plan_sample(["e-mail"], ImportMapping())
+    assert sample.problems[0].expected.endswith("did you mean 'email'?")
