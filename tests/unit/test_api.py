@@ -445,3 +445,14 @@ def test_derived_gap_scores_equal_the_core_respondent_dimension_gaps() -> None:
     ours = respondent_scores(matrix, layout, min_valid_share=0.5)
     for j, dim in enumerate(layout.dimensions):
         np.testing.assert_allclose(ours[f"gap.{dim}"], core[:, j], atol=1e-12, equal_nan=True)
+
+
+def test_perception_only_instrument_gives_servperf_and_perception_scales() -> None:
+    ins = load_builtin("servqual22_mirror")
+    frame = wave().drop(columns=[f"e{i:02d}" for i in range(1, 23)])
+    a = gapsight.analyze(frame, ins)
+    assert a.servqual is None and a.servperf is not None
+    assert a.reliability is not None
+    names = [s.scale for s in a.reliability.scales]
+    assert "perception.reliability" in names and "perception" in names
+    assert not any(n.startswith("expectation") for n in names)

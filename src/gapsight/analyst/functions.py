@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from gapsight.analysis.cvs import CVS_CODES, CvsResult, customer_value_score
 from gapsight.analysis.descriptives import Descriptives, describe
 from gapsight.analysis.grades import GradesResult, report_grades
-from gapsight.analysis.layout import ServqualLayout, servqual_layout
+from gapsight.analysis.layout import Pair, ServqualLayout, servqual_layout
 from gapsight.analysis.matrix import ResponseMatrix
 from gapsight.analysis.nps import NpsResult, net_promoter_score
 from gapsight.analysis.reliability import (
@@ -154,10 +154,24 @@ def grades_of(
 
 
 def layout_of(instrument: Instrument) -> ServqualLayout | None:
-    """The SERVQUAL layout of ``instrument``, or ``None`` when it has no E/P pairs."""
-    if not any(it.part in ("expectation", "perception") for it in instrument.items()):
+    """The SERVQUAL layout of ``instrument``, or ``None`` when it has no E/P items.
+
+    An instrument with perceptions only (a mirror questionnaire, a SERVPERF survey)
+    gets a layout whose expectation codes are the standard ``e<pair>`` codes of the
+    customer instrument, absent from its data: SERVPERF reads only the perceptions, and
+    :func:`servqual_status` reports ``"perceptions"``.
+    """
+    parts = {it.part for it in instrument.items()}
+    if "expectation" in parts:
+        return servqual_layout(instrument)
+    if "perception" not in parts:
         return None
-    return servqual_layout(instrument)
+    pairs = tuple(
+        Pair(code=it.pair, dimension=it.dimension, expectation=f"e{it.pair}", perception=it.code)
+        for it in instrument.items()
+        if it.part == "perception" and it.pair is not None and it.dimension is not None
+    )
+    return ServqualLayout(pairs) if pairs else None
 
 
 def servqual_status(layout: ServqualLayout, matrix: ResponseMatrix) -> str:
@@ -255,12 +269,20 @@ def reliability_of(
         found = scales_of(instrument, matrix)
         layout = layout_of(instrument)
         out = []
-        if layout is not None and servqual_status(layout, matrix) == "full":
+        status = "absent" if layout is None else servqual_status(layout, matrix)
+        if layout is not None and status == "full":
             out.extend(
                 servqual_reliability(
                     matrix, layout, missing=options.missing, confidence=options.confidence
                 ).scales
             )
+        elif layout is not None and status == "perceptions":
+            # perceptions only (mirror, SERVPERF): P per dimension and the full P scale
+            for name, codes in [
+                *((f"perception.{d}", layout.perception_codes(d)) for d in layout.dimensions),
+                ("perception", layout.perception_codes()),
+            ]:
+                found[name] = tuple(codes)
     for name, codes in found.items():
         out.append(
             cronbach_alpha(

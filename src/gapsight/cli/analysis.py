@@ -353,6 +353,15 @@ def render(document: dict[str, Any], console: Console) -> None:
         console.print(t)
         for line in _notes([*sq["items"], *sq["dimensions"], o]):
             console.print(f"  note: {line}", highlight=False)
+    sp = document.get("servperf")
+    if sq is None and sp is not None:
+        t = Table(title="SERVPERF (perceptions only)")
+        for col in ("dimension", "k", "perception"):
+            t.add_column(col, justify="left" if col == "dimension" else "right")
+        for d in sp["dimensions"]:
+            t.add_row(d["dimension"], str(d["k"]), _num(d["perception"]))
+        t.add_row("[bold]overall[/]", "", _num(sp["overall"]["perception"]))
+        console.print(t)
     rel = document.get("reliability")
     if rel:
         t = Table(title=f"Reliability (Cronbach's alpha, {opts['missing']})")
