@@ -43,6 +43,8 @@ def import_(
     Every value is checked against the instrument first; a file with any problem is
     rejected as a whole (nothing is stored) with a list of the problems: row, column,
     value and what was expected. Exit code 1 on rejection.
+
+    Example: gapsight import --study 3 agency-2026.sav --mapping agency.yaml
     """
     from gapsight.io import ImportRejected
     from gapsight.io.table import MAX_SHOWN
@@ -145,6 +147,8 @@ def export(
     Files carry labels (SPSS variable and value labels and missing codes; an Excel
     codebook) and the loaded characteristics as columns. Anonymous responses are
     exported without any identifying field.
+
+    Example: gapsight export --study 3 --out kto-2026.sav --lang nl
     """
     from gapsight.services.exports import export_wave
     from gapsight.services.setup import open_database

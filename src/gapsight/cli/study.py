@@ -85,7 +85,11 @@ def create(
     data_dir: Path | None = common.DataDirOption,
     database_url: str | None = common.DatabaseUrlOption,
 ) -> None:
-    """Create a study (wave) in status draft and print its id."""
+    """Create a study (wave) in status draft and print its id.
+
+    Example: gapsight study create --name "KTO 2026" --instrument servqual22
+    --anonymity choice --module importance=on --population 1200 --previous 1
+    """
     from gapsight.services import organisations, studies
     from gapsight.services.setup import open_database
     from gapsight.store.database import unit_of_work
