@@ -67,9 +67,11 @@ def sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int]:
-    """Header names, delimiter, and the number of lines before the data (1, or 2 after
-    Excel's ``sep=;`` hint line, which Excel hides: rows keep their numbers)."""
+def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int, str]:
+    """Header names, delimiter, the number of lines before the data (1, or 2 after
+    Excel's ``sep=;`` hint line, which Excel hides: rows keep their numbers) and the
+    encoding (the mapping's, or UTF-16 when the file starts with its byte-order mark,
+    as Excel's "Unicode text" does)."""
     source = str(path)
     with path.open("rb") as f:
         head = f.read(_HEAD)
@@ -78,15 +80,19 @@ def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int]:
             if not more:
                 break
             head += more
-    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-    if not head[bom:].strip():
+    encoding = mapping.encoding
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        encoding = "utf-16"
+        head = head[: len(head) // 2 * 2]
+    elif head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+    text = head.decode(encoding, errors="replace")
+    if not text.strip():
         raise ImportRejected(
             source, [ImportProblem(None, None, None, "a header row with column names")]
         )
-    first = head[bom:].split(b"\n", 1)[0]
-    try:
-        line = first.decode(mapping.encoding)
-    except UnicodeDecodeError:
+    line = text.split("\n", 1)[0].rstrip("\r")
+    if "\ufffd" in line:
         raise ImportRejected(
             source,
             [
@@ -94,12 +100,11 @@ def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int]:
                     1,
                     None,
                     None,
-                    f"text encoded as {mapping.encoding}; set 'encoding' in the mapping "
+                    f"text encoded as {encoding}; set 'encoding' in the mapping "
                     "(e.g. cp1252 for files saved by older Excel)",
                 )
             ],
-        ) from None
-    text = head[bom:].decode(mapping.encoding, errors="replace")
+        )
     hint = re.fullmatch(r"sep=(.)\s*", line)
     if hint:
         delimiter, skip = hint.group(1), 2
@@ -111,7 +116,7 @@ def _header(path: Path, mapping: ImportMapping) -> tuple[list[str], str, int]:
         raise ImportRejected(
             source, [ImportProblem(None, None, None, "a header row with column names")]
         )
-    return [h.strip() for h in record], delimiter, skip
+    return [h.strip() for h in record], delimiter, skip, encoding
 
 
 class _Counting(io.RawIOBase):
@@ -138,7 +143,7 @@ def read_raw(
 ) -> tuple[RawData, Plan]:
     """Read a CSV file into :class:`RawData` (rows numbered from 2) and its plan."""
     source = str(path)
-    headers, delimiter, skip = _header(path, mapping)
+    headers, delimiter, skip, encoding = _header(path, mapping)
     plan = planner(headers)
     names = [f"c{i}" for i in range(len(headers))]
     numeric = {c.index for c in plan.columns if c.role == "item"}
@@ -169,9 +174,7 @@ def read_raw(
                 skip_rows=skip,
                 block_size=_BLOCK,
                 use_threads=threads,
-                encoding="utf8"
-                if mapping.encoding.lower() in ("utf-8", "utf8")
-                else mapping.encoding,
+                encoding="utf8" if encoding.lower() in ("utf-8", "utf8") else encoding,
             ),
             pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -189,7 +192,7 @@ def read_raw(
             ),
         )
 
-    if texts and _open_quote(path):
+    if texts and not encoding.lower().startswith("utf-16") and _open_quote(path):
         raise ImportRejected(
             source,
             [

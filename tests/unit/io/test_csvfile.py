@@ -346,3 +346,11 @@ def test_excel_sep_hint_line(mini: Instrument, write_csv: WriteCsv) -> None:
     problems = rejected(path, mini)
     assert problems == ["row 3, column 'q1': got '3;9'; expected a number: an integer 1-5"]
     assert read_responses(write_csv("sep=;\nq1;q2\n1;2\n"), mini).n == 1
+
+
+def test_utf16_unicode_text_from_excel(mini: Instrument, tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_text("q1\tremark\n3\tprima geregeld, één klacht\n", encoding="utf-16")
+    table = read_responses(path, mini)
+    assert table.matrix.values.tolist() == [[3.0]]
+    assert table.texts == {"remark": ["prima geregeld, één klacht"]}
