@@ -10,9 +10,28 @@ The public API (the import/export services call exactly these):
 Any problem with a file raises :class:`ImportRejected` listing every
 :class:`ImportProblem`. See ``docs/import-export.md`` for formats and conventions.
 
+Inside: ``files`` (the entry points), ``mapping`` (the YAML mapping), ``columns``
+(what each column is), ``cells`` (cell conversion), ``validation`` (checks against the
+instrument), ``codebook`` (don't-know code, labels), ``export`` (output columns), and
+one module per format: ``csvfile``, ``excel``, ``spss``, ``parquet``.
+
 Example::
 
-    >>> from gapsight.io import ImportMapping, read_responses, write_responses
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gapsight.instruments import load_builtin
+    >>> cvs = load_builtin("cvs")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "in.csv").write_text("V1;V2;V3\n9;8;10\n7;;6\n")
+    >>> mapping = ImportMapping(
+    ...     columns={"V1": "cvs_satisfaction", "V2": "cvs_loyalty", "V3": "cvs_recommend"}
+    ... )
+    >>> table = read_responses(folder / "in.csv", cvs, mapping=mapping)
+    >>> table.matrix.values.tolist()
+    [[9.0, 8.0, 10.0], [7.0, nan, 6.0]]
+    >>> write_responses(folder / "out.sav", table, cvs, lang="nl")
+    >>> read_responses(folder / "out.sav", cvs).n
+    2
 """
 
 from gapsight.io.codebook import dont_know_code

@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "gapsight.io",
     "gapsight.io.cells",
     "gapsight.io.codebook",
     "gapsight.io.columns",
