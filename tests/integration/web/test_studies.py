@@ -56,6 +56,7 @@ def test_create_a_study_in_two_steps(
     step2 = browser.get(f"/studies/new?organisation={people['acme']}&instrument=servqual22")
     assert 'name="min_group_size"' in step2.text
     assert 'for="field-min_group_size"' in step2.text  # labelled
+    assert 'min="3" max="10" inputmode="numeric"' in step2.text  # limits for phones
     assert 'value="importance"' in step2.text  # the instrument's optional modules
     created = browser.submit("/studies", _form(people["acme"]), token_from="/studies")
     assert created.status_code == 303, created.text
