@@ -456,3 +456,13 @@ def test_perception_only_instrument_gives_servperf_and_perception_scales() -> No
     names = [s.scale for s in a.reliability.scales]
     assert "perception.reliability" in names and "perception" in names
     assert not any(n.startswith("expectation") for n in names)
+
+
+def test_expectation_only_instrument_is_a_prediction_wave_not_an_error() -> None:
+    ins = load_builtin("servqual22_management_prediction")
+    frame = wave().drop(columns=[f"p{i:02d}" for i in range(1, 23)])
+    a = gapsight.analyze(frame, ins)
+    assert a.servqual is None and a.servperf is None
+    assert "prediction" in a.skipped["servqual"]
+    assert a.reliability is not None
+    assert [s.scale for s in a.reliability.scales][-1] == "expectation"

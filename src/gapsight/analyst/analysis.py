@@ -182,6 +182,12 @@ def analyze_matrix(
     elif layout is not None and status == "perceptions":
         servperf = servperf_of(layout, matrix, options)
         skipped["servqual"] = "no expectation items in the data (perceptions only: SERVPERF)"
+    elif layout is not None and status == "expectations":
+        skipped["servqual"] = (
+            "expectations only (a prediction wave): compare it with the customer wave "
+            "with gapsight.mirror_gaps for gap 1"
+        )
+        skipped["servperf"] = "no perception items in the data"
     else:
         skipped["servqual"] = "no SERVQUAL expectation/perception items in the data"
         skipped["servperf"] = "no SERVQUAL perception items in the data"

@@ -156,28 +156,38 @@ def grades_of(
 def layout_of(instrument: Instrument) -> ServqualLayout | None:
     """The SERVQUAL layout of ``instrument``, or ``None`` when it has no E/P items.
 
-    An instrument with perceptions only (a mirror questionnaire, a SERVPERF survey)
-    gets a layout whose expectation codes are the standard ``e<pair>`` codes of the
-    customer instrument, absent from its data: SERVPERF reads only the perceptions, and
-    :func:`servqual_status` reports ``"perceptions"``.
+    An instrument with one part only — perceptions (a mirror questionnaire, a SERVPERF
+    survey) or expectations (a management or staff prediction) — gets a layout whose
+    missing part uses the standard ``e<pair>`` / ``p<pair>`` codes of the customer
+    instrument, absent from its data; :func:`servqual_status` then reports
+    ``"perceptions"`` or ``"expectations"``.
     """
     parts = {it.part for it in instrument.items()}
-    if "expectation" in parts:
+    if {"expectation", "perception"} <= parts:
         return servqual_layout(instrument)
-    if "perception" not in parts:
+    only = (
+        "perception" if "perception" in parts else "expectation" if "expectation" in parts else None
+    )
+    if only is None:
         return None
     pairs = tuple(
-        Pair(code=it.pair, dimension=it.dimension, expectation=f"e{it.pair}", perception=it.code)
+        Pair(
+            code=it.pair,
+            dimension=it.dimension,
+            expectation=it.code if only == "expectation" else f"e{it.pair}",
+            perception=it.code if only == "perception" else f"p{it.pair}",
+        )
         for it in instrument.items()
-        if it.part == "perception" and it.pair is not None and it.dimension is not None
+        if it.part == only and it.pair is not None and it.dimension is not None
     )
     return ServqualLayout(pairs) if pairs else None
 
 
 def servqual_status(layout: ServqualLayout, matrix: ResponseMatrix) -> str:
     """``"full"`` (every E and P column present), ``"perceptions"`` (every P, no E:
-    SERVPERF only) or ``"absent"`` (none). ``ValueError`` naming the missing columns
-    when only some are present: half a SERVQUAL is a mapping mistake, not a result."""
+    SERVPERF only), ``"expectations"`` (every E, no P: a prediction wave) or ``"absent"``
+    (none). ``ValueError`` naming the missing columns when only some are present: half
+    a SERVQUAL is a mapping mistake, not a result."""
     e_codes = layout.expectation_codes()
     p_codes = layout.perception_codes()
     e_have = [c for c in e_codes if matrix.has(c)]
@@ -186,6 +196,8 @@ def servqual_status(layout: ServqualLayout, matrix: ResponseMatrix) -> str:
         return "absent"
     if len(p_have) == len(p_codes) and not e_have:
         return "perceptions"
+    if len(e_have) == len(e_codes) and not p_have:
+        return "expectations"
     require_codes(matrix, [*e_codes, *p_codes], "servqual")
     return "full"
 
@@ -276,13 +288,13 @@ def reliability_of(
                     matrix, layout, missing=options.missing, confidence=options.confidence
                 ).scales
             )
-        elif layout is not None and status == "perceptions":
-            # perceptions only (mirror, SERVPERF): P per dimension and the full P scale
-            for name, codes in [
-                *((f"perception.{d}", layout.perception_codes(d)) for d in layout.dimensions),
-                ("perception", layout.perception_codes()),
-            ]:
-                found[name] = tuple(codes)
+        elif layout is not None and status in ("perceptions", "expectations"):
+            # one part only (mirror, SERVPERF, prediction): per dimension and in full
+            part = status.removesuffix("s")
+            codes_of = layout.perception_codes if part == "perception" else layout.expectation_codes
+            for d in layout.dimensions:
+                found[f"{part}.{d}"] = codes_of(d)
+            found[part] = codes_of(None)
     for name, codes in found.items():
         out.append(
             cronbach_alpha(
