@@ -22,7 +22,7 @@ Example::
     >>> from gapsight.instruments import load_builtin
     >>> cvs = load_builtin("cvs")
     >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = (folder / "in.csv").write_text("V1;V2;V3\n9;8;10\n7;;6\n")
+    >>> _ = (folder / "in.csv").write_text("V1;V2;V3\\n9;8;10\\n7;;6\\n")
     >>> mapping = ImportMapping(
     ...     columns={"V1": "cvs_satisfaction", "V2": "cvs_loyalty", "V3": "cvs_recommend"}
     ... )
