@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -137,8 +138,8 @@ def _plan(
         found = classify(header)
         if found is None:
             if mapping.unknown_columns == "error":
-                close = difflib.get_close_matches(normalise(header), candidates, 1, 0.75)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                close = _closest(normalise(header), candidates)
+                hint = f"; did you mean {close!r}?" if close else ""
                 problems.append(ImportProblem(None, header, None, expected_unknown + hint))
             continue
         role, target = found
@@ -259,6 +260,20 @@ def plan_sample(headers: Sequence[str], mapping: ImportMapping) -> Plan:
     if not any(c.role == "contact" and c.target == "email" for c in plan.columns):
         problems.append(ImportProblem(None, "email", None, "a column 'email' (required)"))
     return Plan(plan.columns, tuple(problems), plan.blank)
+
+
+def _closest(name: str, candidates: Sequence[str]) -> str | None:
+    """The candidate ``name`` was probably meant to be: equal up to leading zeros and
+    separators (``P5`` → ``p05``, ``Q_1`` → ``q1``), else the closest spelling."""
+
+    def squash(text: str) -> str:
+        return re.sub(r"(?<!\d)0+(?=\d)", "", re.sub(r"[\s_\-.]", "", text.casefold()))
+
+    same = [c for c in candidates if squash(c) == squash(name)]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(name, candidates, 1, 0.75)
+    return close[0] if close else None
 
 
 def _chars(mapping: ImportMapping) -> list[tuple[str, Characteristic]]:

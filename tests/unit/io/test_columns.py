@@ -56,3 +56,13 @@ def test_unknown_column_suggests_a_close_code(mini: Instrument) -> None:
     assert "did you mean" not in plan.problems[2].expected
     sample = plan_sample(["e-mail"], ImportMapping())
     assert sample.problems[0].expected.endswith("did you mean 'email'?")
+
+
+def test_suggestion_ignores_leading_zeros() -> None:
+    from gapsight.instruments import load_builtin
+
+    plan = plan_responses(["P5", "E-12"], load_builtin("servqual22"), ImportMapping())
+    assert [p.expected.rsplit(";", 1)[-1] for p in plan.problems] == [
+        " did you mean 'p05'?",
+        " did you mean 'e12'?",
+    ]
