@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -92,15 +92,24 @@ class Problems:
         if idx.size > MAX_PER_COLUMN + 1:
             self._seen[(header, expected)] += idx.size - MAX_PER_COLUMN - 1
 
-    def all(self) -> list[ImportProblem]:
-        out = list(self.items)
-        for (header, expected), seen in self._seen.items():
-            if seen > MAX_PER_COLUMN:
-                more = seen - MAX_PER_COLUMN
-                out.append(
-                    ImportProblem(None, header, None, f"{expected} ({more} more such cells)")
-                )
-        return out
+    def all(self, headers: Sequence[str] = ()) -> list[ImportProblem]:
+        """Every problem: first those about the whole file or a column, then the cells
+        in reading order (by row, then by position of the column in ``headers``),
+        then the counts of cells not listed."""
+        position = {h: i for i, h in enumerate(headers)}
+        general = [p for p in self.items if p.row is None]
+        cells = sorted(
+            (p for p in self.items if p.row is not None),
+            key=lambda p: (p.row, position.get(p.column or "", len(position))),
+        )
+        counts = [
+            ImportProblem(
+                None, header, None, f"{expected} ({seen - MAX_PER_COLUMN} more such cells)"
+            )
+            for (header, expected), seen in self._seen.items()
+            if seen > MAX_PER_COLUMN
+        ]
+        return general + cells + counts
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -111,7 +111,7 @@ def build_responses(
 
     chars = _characteristics(raw, plan, mapping, problems)
     if problems:
-        raise ImportRejected(raw.source, problems.all())
+        raise ImportRejected(raw.source, problems.all(raw.headers))
     matrix = ResponseMatrix(codes=tuple(numeric), values=values, dont_know=dont_know)
     return ResponseTable(
         instrument_ref=instrument.ref,
@@ -528,7 +528,7 @@ def build_sample(raw: RawData, plan: Plan, mapping: ImportMapping) -> SampleTabl
     fields["language"] = [v or "nl" for v in fields["language"]]
     chars = _characteristics(raw, plan, mapping, problems)
     if problems:
-        raise ImportRejected(raw.source, problems.all())
+        raise ImportRejected(raw.source, problems.all(raw.headers))
     contacts = pd.DataFrame({f: pd.Series(fields[f], dtype="str") for f in CONTACT_FIELDS})
     return SampleTable(contacts=contacts, characteristics=chars)
 

@@ -339,8 +339,8 @@ def test_empty_lines_keep_row_numbers(mini: Instrument, write_csv: WriteCsv) -> 
 def test_excel_sep_hint_line(mini: Instrument, write_csv: WriteCsv) -> None:
     path = write_csv("sep=;\nq1;q2\n1;2\n3;9\n4\n")
     assert rejected(path, mini) == [
-        "row 4: got '4'; expected 2 fields separated by ';' as in the header row, found 1",
         "row 3, column 'q2': got '9'; expected an integer 1-5",
+        "row 4: got '4'; expected 2 fields separated by ';' as in the header row, found 1",
     ]
     path = write_csv("sep=,\nq1,q2\n1,2\n3;9,4\n")
     problems = rejected(path, mini)

@@ -67,12 +67,12 @@ def test_rows_numbered_as_excel_shows_them(mini: Instrument, tmp_path: Path) -> 
     ws["A5"], ws["B5"] = True, dt.datetime(2024, 1, 1)
     path = tmp_path / "a.xlsx"
     wb.save(path)
-    # wrong types first (column by column), then values outside the scale (by row)
+    # in reading order: by row, then column
     assert problems_of(path, mini) == [
-        "row 5, column 'q1': got 'True'; expected a number: an integer 1-5",
-        "row 4, column 'q2': got 'veel'; expected a number: an integer 1-5",
-        "row 5, column 'q2': got '2024-01-01 00:00:00'; expected a number: an integer 1-5",
         "row 4, column 'q1': got '9'; expected an integer 1-5",
+        "row 4, column 'q2': got 'veel'; expected a number: an integer 1-5",
+        "row 5, column 'q1': got 'True'; expected a number: an integer 1-5",
+        "row 5, column 'q2': got '2024-01-01 00:00:00'; expected a number: an integer 1-5",
     ]
 
 

@@ -88,8 +88,8 @@ def test_every_problem_is_collected_before_rejecting(mini: Instrument) -> None:
     assert found == [
         "column 'extra'; expected an item code of mini@1 (e.g. q1, q2, grade), or a column "
         "declared in the mapping (columns, characteristics, respondent_key, ignore)",
-        "row 2, column 'grade': got 'tien'; expected a number: an integer 1-10",
         "row 1, column 'q1': got '9'; expected an integer 1-5",
+        "row 2, column 'grade': got 'tien'; expected a number: an integer 1-10",
     ]
 
 
