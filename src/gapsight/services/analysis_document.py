@@ -459,7 +459,7 @@ def _cell(cell: BreakdownCell) -> dict[str, Any]:
         group=None if group is None else str(group),
         n=n,
         **numbers,
-        status=cell.status,
+        status=cell.public_status,
     )
 
 

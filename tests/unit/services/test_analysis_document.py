@@ -153,3 +153,26 @@ def test_breakdown_cells_suppressed_with_reason() -> None:
     assert "mean" not in tiny
     assert rows["nps"]["total"]["mean"] == pytest.approx(doc["nps"]["score"])
     assert unexplained_nulls(doc) == []
+
+
+def test_published_status_does_not_tell_small_from_complementary_cells() -> None:
+    """A reader who knows the rule must not learn which hidden group is the small one
+    (groups of 6 and 3 with minimum 5: both hidden, both published alike)."""
+    import numpy as np
+
+    from gapsight.analysis.breakdown import breakdown
+    from gapsight.services.analysis_document import breakdowns_section
+
+    groups = np.array(["a"] * 6 + ["b"] * 3 + ["c"] * 20)
+    values = np.arange(len(groups), dtype=float) % 7 + 1
+    table = breakdown(values, groups, code="x", by="segment", min_n=5)
+    cells = {c.group: c for c in table.cells}
+    assert cells["a"].suppressed and cells["b"].suppressed
+
+    class _Table:
+        breakdowns = (table,)
+
+    doc = breakdowns_section(_Table())  # type: ignore[arg-type]
+    published = {g["group"]: g for g in doc[0]["groups"]}
+    assert published["a"]["status"] == published["b"]["status"] == "suppressed"
+    assert published["a"]["reasons"] == published["b"]["reasons"]
