@@ -117,9 +117,7 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
-def update_user(
-    session: Session, user_id: int, *, role: str, organisation_id: int | None
-) -> User:
+def update_user(session: Session, user_id: int, *, role: str, organisation_id: int | None) -> User:
     """Change a user's role and organisation.
 
     ``KeyError`` for an unknown user; ``ValueError`` for an unknown role, or when the
