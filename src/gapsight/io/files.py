@@ -62,6 +62,25 @@ _READERS: dict[str, Reader] = {
 }
 
 
+class _Steps:
+    """Progress over reading (the first 90 %) and validating (the rest), so that the
+    bar still has a step to take while the cells are checked."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._total = 1
+        self.read: Progress | None = None if progress is None else self._read
+
+    def _read(self, done: int, total: int) -> None:
+        self._total = max(total, 1)
+        if self._progress is not None:
+            self._progress(done * 9 // 10, self._total)
+
+    def done(self) -> None:
+        if self._progress is not None:
+            self._progress(self._total, self._total)
+
+
 def detect_format(path: Path, fmt: str | None = None) -> str:
     """``fmt`` checked, or the format implied by the suffix of ``path``.
 
@@ -116,19 +135,23 @@ def read_responses(
             headers are item codes, ``respondent_key`` is the key.
         fmt: ``csv``, ``xlsx``, ``sav`` or ``parquet``; default from the suffix.
         progress: called as ``progress(done, total)`` while reading, in the caller's
-            thread; ``done == total`` at the end. Units: bytes for CSV (after each
-            8 MB block), sheet rows for Excel (every 10,000), row groups for Parquet;
-            SPSS files report only start and end.
+            thread. Units: bytes for CSV (after each 8 MB block), sheet rows for Excel
+            (every 10,000), row groups for Parquet; SPSS files report only start and
+            end. Reading fills 90 % of ``total``; ``done == total`` once every value
+            is validated.
 
     Raises:
         ImportRejected: with every problem found; nothing was read.
     """
     mapping = mapping or ImportMapping()
     name = _open(path, fmt)
+    steps = _Steps(progress)
     raw, plan = _READERS[name](
-        path, lambda headers: plan_responses(headers, instrument, mapping), mapping, progress
+        path, lambda headers: plan_responses(headers, instrument, mapping), mapping, steps.read
     )
-    return build_responses(raw, plan, instrument, mapping)
+    table = build_responses(raw, plan, instrument, mapping)
+    steps.done()
+    return table
 
 
 def read_sample(
@@ -148,10 +171,13 @@ def read_sample(
     """
     mapping = mapping or ImportMapping()
     name = _open(path, fmt)
+    steps = _Steps(progress)
     raw, plan = _READERS[name](
-        path, lambda headers: plan_sample(headers, mapping), mapping, progress
+        path, lambda headers: plan_sample(headers, mapping), mapping, steps.read
     )
-    return build_sample(raw, plan, mapping)
+    sample = build_sample(raw, plan, mapping)
+    steps.done()
+    return sample
 
 
 def write_responses(

@@ -239,6 +239,7 @@ def test_progress_moves_and_result_is_the_same(
     calls: list[tuple[int, int]] = []
     table = read_responses(path, mini, progress=lambda d, t: calls.append((d, t)))
     assert calls and calls[-1][0] == calls[-1][1] == path.stat().st_size
+    assert calls[-2][0] < calls[-1][0]  # validating is the last step
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert_same(table, read_responses(path, mini))
 
