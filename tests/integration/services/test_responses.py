@@ -173,3 +173,23 @@ def test_texts_json_keeps_unicode(db_engine: Engine) -> None:
     with db_engine.connect() as conn:
         raw = conn.execute(select(Response.texts)).scalar_one()
     assert (json.loads(raw) if isinstance(raw, str) else raw) == {"remark": "prima – €"}
+
+
+def test_loading_a_wave_reads_responses_once(engine: Engine) -> None:
+    """The design rule: one sequential read of the wave, not a query per respondent."""
+    from sqlalchemy import event
+
+    with unit_of_work(engine) as session:
+        wave_id = make_study(session).id
+        store_table(session, wave_id, table([[1, 2, 3]] * 40, remarks=["x"] * 40))
+    statements: list[str] = []
+
+    @event.listens_for(engine, "connect")
+    def trace(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+
+    engine.dispose()  # new connections get the trace callback
+    wave = load_wave(engine, wave_id)
+    reads = [s for s in statements if "FROM responses" in s]
+    assert wave.n == 40
+    assert len(reads) == 1 and "ORDER BY id" in reads[0]
