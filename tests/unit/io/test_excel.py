@@ -168,3 +168,11 @@ def test_xml_entity_bomb_is_rejected_not_expanded(mini: Instrument, tmp_path: Pa
             dst.writestr(info, data)
     (problem,) = problems_of(bomb, mini)
     assert "damaged or truncated" in problem
+
+
+def test_progress_over_rows(mini: Instrument, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "a.xlsx", [["q1"], *[[i % 5 + 1] for i in range(25_000)]])
+    calls: list[tuple[int, int]] = []
+    assert read_responses(path, mini, progress=lambda d, t: calls.append((d, t))).n == 25_000
+    assert len(calls) >= 3 and calls[-1][0] == calls[-1][1]
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

@@ -73,3 +73,13 @@ def test_truncated(mini: Instrument, tmp_path: Path) -> None:
         read_responses(cut, mini)
     (problem,) = info.value.problems
     assert problem.expected.startswith("a complete Parquet file")
+
+
+def test_progress_over_row_groups(mini: Instrument, tmp_path: Path) -> None:
+    path = tmp_path / "x.parquet"
+    pq.write_table(
+        pa.table({"q1": pa.array([1, 2, 3, 4] * 50, pa.int16())}), path, row_group_size=50
+    )
+    calls: list[tuple[int, int]] = []
+    assert read_responses(path, mini, progress=lambda d, t: calls.append((d, t))).n == 200
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
