@@ -28,13 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
@@ -42,9 +44,11 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Match
 
 from gapsight import __version__
 from gapsight.config import Settings
+from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
 from gapsight.io import ImportRejected
 from gapsight.services import api_tokens, mailing
 from gapsight.services import exports as export_service
@@ -59,6 +63,9 @@ from gapsight.web.secret import secret_key
 __all__ = ["PROBLEM", "create_api"]
 
 log = logging.getLogger("gapsight.api")
+_MAX_ID = 2**31 - 1
+"""Largest id a path or body may name (ids are 32-bit on every database)."""
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PROBLEM = "application/problem+json"
 _TITLES = {
     400: "Bad request",
@@ -115,12 +122,18 @@ class StudyCreate(BaseModel):
     instrument: str = Field(
         min_length=1, max_length=100, description="Built-in id (servqual22) or ID@VERSION."
     )
-    kind: str = Field("customer", max_length=30)
+    kind: str = Field(
+        "customer", json_schema_extra={"enum": list(STUDY_KINDS)}, description="Who answers."
+    )
     organisation_id: int | None = Field(
-        None, description="Default: the organisation of the token's user."
+        None, ge=1, le=_MAX_ID, description="Default: the organisation of the token's user."
     )
     series: str | None = Field(None, max_length=200)
-    anonymity_mode: str = Field("anonymous", max_length=20)
+    anonymity_mode: str = Field(
+        "anonymous",
+        json_schema_extra={"enum": list(ANONYMITY_MODES)},
+        description="Employee studies are always anonymous.",
+    )
     min_group_size: int = Field(5, ge=3, le=10)
     confidence_level: float = Field(0.95, gt=0, lt=1)
     population_size: int | None = Field(None, ge=0, le=10**9)
@@ -129,8 +142,8 @@ class StudyCreate(BaseModel):
     reminder_days: list[Annotated[int, Field(ge=1, le=365)]] = Field(
         default_factory=list, max_length=20
     )
-    flag_recipients: list[Annotated[str, Field(max_length=320)]] = Field(
-        default_factory=list, max_length=50
+    flag_recipients: list[Annotated[str, Field(max_length=320, pattern=_EMAIL)]] = Field(
+        default_factory=list, max_length=50, description="E-mail addresses told about flags."
     )
 
 
@@ -139,7 +152,7 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=320)
+    email: str = Field(min_length=3, max_length=320, pattern=_EMAIL)
     name: str | None = Field(None, max_length=200)
     language: Literal["nl", "en"] = "nl"
     external_id: str | None = Field(None, max_length=200)
@@ -211,9 +224,16 @@ class MailingOut(BaseModel):
 # ---------------------------------------------------------------- plumbing
 
 
-def _problem(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> Response:
+def _problem(
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     body = Problem(title=_TITLES.get(status, "Error"), status=status, detail=detail, errors=errors)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(
         body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM, headers=headers
     )
@@ -228,7 +248,7 @@ def _errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 _bearer = HTTPBearer(auto_error=False, description="An API token: gapsight token create")
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    s: {"model": Problem, "description": _TITLES[s]} for s in (401, 403, 404, 422)
+    s: {"model": Problem, "description": _TITLES[s]} for s in (400, 401, 403, 404, 422)
 }
 
 
@@ -262,6 +282,7 @@ def _role(role: str) -> Any:
 Viewer = Annotated[CurrentUser, _role("viewer")]
 Coordinator = Annotated[CurrentUser, _role("coordinator")]
 Db = Annotated[Session, Depends(_session)]
+StudyId = Annotated[int, FastPath(ge=1, le=_MAX_ID, description="Study id.")]
 
 
 def _study(session: Session, user: CurrentUser, study_id: int) -> Study:
@@ -324,7 +345,18 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _problem(exc.status_code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route with this path only; the
+            # Allow header must list those of every route with this path.
+            allowed = {
+                method
+                for route in api.routes
+                if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE
+                for method in route.methods or ()
+            }
+            headers["Allow"] = ", ".join(sorted(allowed))
+        return _problem(exc.status_code, str(exc.detail), headers=headers)
 
     @api.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -342,7 +374,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         return [_out(s) for s in rows]
 
     @api.get("/studies/{study_id}", summary="Get a study", responses=_ERRORS)
-    def get_study(study_id: int, user: Viewer, session: Db) -> StudyOut:
+    def get_study(study_id: StudyId, user: Viewer, session: Db) -> StudyOut:
         """One study by id."""
         return _out(_study(session, user, study_id))
 
@@ -364,7 +396,9 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         return _out(study)
 
     @api.post("/studies/{study_id}/sample", summary="Add contacts (JSON)", responses=_ERRORS)
-    def add_contacts(study_id: int, body: SampleIn, user: Coordinator, session: Db) -> SampleResult:
+    def add_contacts(
+        study_id: StudyId, body: SampleIn, user: Coordinator, session: Db
+    ) -> SampleResult:
         """Add contacts to the study's sample, validated like a sample file: all are
         stored, or (422) none."""
         _study(session, user, study_id)
@@ -395,7 +429,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
 
     @api.post("/studies/{study_id}/sample/file", summary="Upload a sample file", responses=_ERRORS)
     def upload_sample(
-        study_id: int,
+        study_id: StudyId,
         user: Coordinator,
         session: Db,
         file: UploadFile = File(description="CSV or Excel file of contacts."),
@@ -411,7 +445,9 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
                     fh.write(chunk)
             return _import(session, study_id, path, None)
 
-    def _import(session: Session, study_id: int, path: Path, mapping: Path | None) -> SampleResult:
+    def _import(
+        session: Session, study_id: StudyId, path: Path, mapping: Path | None
+    ) -> SampleResult:
         try:
             with session.begin_nested():
                 result = import_service.import_sample(session, study_id, path, mapping_path=mapping)
@@ -432,7 +468,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         return _problem(422, exc.detail, exc.errors)
 
     @api.get("/studies/{study_id}/fieldwork", summary="Fieldwork status", responses=_ERRORS)
-    def fieldwork(study_id: int, user: Viewer, session: Db) -> FieldworkOut:
+    def fieldwork(study_id: StudyId, user: Viewer, session: Db) -> FieldworkOut:
         """Invited, delivered, bounced, opened, started, partial and complete, the gross
         and net response rates, and counts per loaded characteristic (groups below the
         minimum group size suppressed)."""
@@ -483,7 +519,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         response_class=FileResponse,
     )
     def export(
-        study_id: int,
+        study_id: StudyId,
         user: Viewer,
         session: Db,
         format: Literal["csv", "parquet"] = Query("csv", description="File format."),
@@ -518,7 +554,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         summary="Send invitations",
         responses={**_ERRORS, 409: {"model": Problem, "description": "Not in fieldwork."}},
     )
-    def invite(study_id: int, user: Coordinator, session: Db) -> MailingOut:
+    def invite(study_id: StudyId, user: Coordinator, session: Db) -> MailingOut:
         """Queue the invitation of every contact not yet invited (409 unless the study
         is in fieldwork)."""
         return _mail("invite", study_id, user, session)
@@ -528,12 +564,34 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         summary="Send due reminders",
         responses={**_ERRORS, 409: {"model": Problem, "description": "Not in fieldwork."}},
     )
-    def remind(study_id: int, user: Coordinator, session: Db) -> MailingOut:
+    def remind(study_id: StudyId, user: Coordinator, session: Db) -> MailingOut:
         """Queue the reminders due now on the study's schedule (non-completers who did
         not opt out; each reminder once)."""
         return _mail("remind", study_id, user, session)
 
+    _document_problems(api)
     return api
+
+
+def _document_problems(api: FastAPI) -> None:
+    """Describe error responses as ``application/problem+json`` (what they are) in the
+    OpenAPI document, instead of FastAPI's default ``application/json``."""
+    generate = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is not None:
+            return api.openapi_schema
+        document = generate()
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status.isdigit() and int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM] = content.pop("application/json")
+        api.openapi_schema = document
+        return document
+
+    api.openapi = openapi  # type: ignore[method-assign]
 
 
 class _Rejected(Exception):

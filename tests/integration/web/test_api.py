@@ -109,7 +109,12 @@ def test_sample_fieldwork_mail_and_export(
     assert added.json()["added"] == 2 and added.json()["characteristics"] == {"segment": "string"}
     bad = {"contacts": [{"email": "c@example.org"}, {"email": "not-an-address"}]}
     body = _problem(api.post(f"/api/v1/studies/{study}/sample", json=bad, headers=coordinator), 422)
-    assert "nothing was stored" in body["detail"] and body["errors"]
+    assert body["errors"][0]["loc"][-1] == "email"
+    again = {"contacts": [{"email": "c@example.org"}, {"email": "a@example.org"}]}
+    body = _problem(
+        api.post(f"/api/v1/studies/{study}/sample", json=again, headers=coordinator), 422
+    )
+    assert "already invited" in body["detail"]
     csv = b"email,name,language\nd@example.org,D,nl\n"
     uploaded = api.post(
         f"/api/v1/studies/{study}/sample/file",
@@ -118,6 +123,16 @@ def test_sample_fieldwork_mail_and_export(
     )
     assert uploaded.status_code == 200, uploaded.text
     assert uploaded.json()["added"] == 1
+    broken = b"email,name\ne@example.org,E\nnot-an-address,F\n"
+    body = _problem(
+        api.post(
+            f"/api/v1/studies/{study}/sample/file",
+            files={"file": ("sample.csv", io.BytesIO(broken), "text/csv")},
+            headers=coordinator,
+        ),
+        422,
+    )
+    assert "nothing was stored" in body["detail"] and "not-an-address" in str(body["errors"])
     status = api.get(f"/api/v1/studies/{study}/fieldwork", headers=coordinator).json()
     assert (status["in_sample"], status["invited"], status["complete"]) == (3, 0, 0)
     _problem(api.post(f"/api/v1/studies/{study}/invitations", headers=coordinator), 409)
