@@ -97,10 +97,12 @@ def _answers_json(
 ) -> list[str]:
     """``{"code": value | "dk", …}`` per row, missing answers left out.
 
-    Built column-wise with Arrow kernels, because a Python loop over a million rows
-    would dominate a bulk import: each column becomes a dictionary-encoded array of
-    its few possible ``,"code":value`` tokens (``""`` = missing), one element-wise
-    join glues the tokens of a row together, and the leading comma is cut off.
+    Built with Arrow kernels, because a Python loop over a million rows would
+    dominate a bulk import: :func:`_list_join_json` for whole-number answers (the
+    normal case); otherwise each column becomes a dictionary-encoded array of its few
+    possible ``,"code":value`` tokens (``""`` = missing), one element-wise join glues
+    the tokens of a row together, and the leading comma is cut off. A few rows (one
+    web page) take a plain Python loop.
     """
     n = values.shape[0]
     if not codes or n == 0:
@@ -109,6 +111,9 @@ def _answers_json(
         few = _few_rows_json(codes, values, mask)
         if few is not None:
             return few
+    listed = _list_join_json(codes, values, mask)
+    if listed is not None:
+        return listed
     columns = np.asfortranarray(values)  # contiguous columns convert fast
     parts = [
         _tokens(code, columns[:, j], None if mask is None or not mask[:, j].any() else mask[:, j])
@@ -116,6 +121,45 @@ def _answers_json(
     ]
     body = pc.binary_join_element_wise(*parts, "")
     wrapped = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
+    return [str(s) for s in wrapped.to_pylist()]
+
+
+def _list_join_json(
+    codes: Sequence[str], values: npt.NDArray[np.float64], mask: npt.NDArray[np.bool_] | None
+) -> list[str] | None:
+    """The bulk path for whole-number answers (``None`` when a column holds other
+    values or spans more than 1000 points; the per-column path then runs).
+
+    Every cell gets an index into one table of ``"code":value`` tokens (all columns'
+    tokens, plus ``"code":"dk"``; -1 = missing). The present cells in row-major order,
+    with per-row offsets, form an Arrow list array of tokens that one ``binary_join``
+    turns into the rows' bodies — measured about 40 % less CPU than joining 50
+    column arrays element-wise.
+    """
+    n, k = values.shape
+    words: list[str] = []
+    index = np.empty((n, k), dtype=np.int32)
+    for j, code in enumerate(codes):
+        col = values[:, j]
+        missing = np.isnan(col)
+        finite = col[~missing]
+        lo = int(finite.min()) if finite.size else 0
+        hi = int(finite.max()) if finite.size else 0
+        if hi - lo > 1000 or not np.array_equal(finite, np.round(finite)):
+            return None
+        key = json.dumps(code) + ":"
+        column_words = [*(f"{key}{v}" for v in range(lo, hi + 1)), key + json.dumps(DONT_KNOW)]
+        cells = np.where(missing, -1, col - lo + len(words)).astype(np.int32)
+        if mask is not None:
+            cells[mask[:, j]] = len(words) + len(column_words) - 1
+        index[:, j] = cells
+        words.extend(column_words)
+    present = index >= 0
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    tokens = pa.DictionaryArray.from_arrays(pa.array(index[present]), pa.array(words))
+    rows = pa.ListArray.from_arrays(pa.array(offsets), tokens.dictionary_decode())
+    wrapped = pc.binary_join_element_wise("{", pc.binary_join(rows, ","), "}", "")
     return [str(s) for s in wrapped.to_pylist()]
 
 

@@ -92,3 +92,40 @@ def test_few_rows_give_the_same_json_as_the_bulk_path(data: tuple[np.ndarray, np
     repeats = 40 // len(values) + 1
     bulk = encode(CODES, np.tile(values, (repeats, 1)), np.tile(dk, (repeats, 1))).answers
     assert few == bulk[: len(values)]
+
+
+def _expected(values: np.ndarray, dk: np.ndarray, codes: tuple[str, ...]) -> list[dict]:
+    return [
+        {
+            code: DONT_KNOW if dk[i, j] else (int(v) if float(v).is_integer() else float(v))
+            for j, (code, v) in enumerate(zip(codes, values[i], strict=True))
+            if dk[i, j] or not np.isnan(v)
+        }
+        for i in range(values.shape[0])
+    ]
+
+
+@given(answer_sets(), st.integers(33, 90))
+@settings(max_examples=40, deadline=None)
+def test_bulk_json_matches_the_answers(data: tuple[np.ndarray, np.ndarray], n: int) -> None:
+    values, dk = data
+    if not len(values):
+        return
+    values = np.resize(values, (n, len(CODES)))
+    dk = np.resize(dk, (n, len(CODES)))
+    values[:, 0] = np.nan  # a column nobody answered
+    dk[:, 0] = False
+    got = [json.loads(t) for t in encode(CODES, values, dk).answers]
+    assert got == _expected(values, dk, CODES)
+
+
+def test_bulk_json_with_non_integer_answers_uses_the_column_path() -> None:
+    rng = np.random.default_rng(5)
+    values = rng.integers(0, 11, size=(50, 3)).astype(np.float64)
+    values[::7, 1] = np.nan
+    values[3, 2] = 2.5
+    dk = np.zeros_like(values, dtype=bool)
+    dk[::7, 1] = True
+    got = [json.loads(t) for t in encode(("a", "b", "c"), values, dk).answers]
+    assert got == _expected(values, dk, ("a", "b", "c"))
+    assert got[3]["c"] == 2.5
