@@ -63,9 +63,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from gapsight.domain import anonymity
 from gapsight.domain.questionnaire import (
@@ -157,6 +157,8 @@ class Survey:
     sector: str | None
     language: str
     """The invitation's language (the study's first language for open links)."""
+    codes: tuple[str, ...] = ()
+    """The instrument's numeric item codes (the stored vector's positions)."""
 
     @property
     def choice(self) -> bool:
@@ -243,6 +245,26 @@ def _instrument(session: Session, study: Study) -> Instrument:
     return cached
 
 
+_shapes: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], Any]] = weakref.WeakKeyDictionary()
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _remembered(session: Session, key: tuple[int, str], make: Callable[[], Any]) -> Any:
+    """``make()`` once per engine and ``key`` (instrument versions never change)."""
+    engine = _engine(session)
+    with _cache_lock:
+        found = _shapes.setdefault(engine, {}).get(key)
+    if found is None:
+        found = make()
+        with _cache_lock:
+            _shapes[engine][key] = found
+    return found
+
+
 def _survey(session: Session, study: Study, invitation: Invitation | None) -> Survey:
     instrument = _instrument(session, study)
     org = session.get(Organisation, study.organisation_id)
@@ -254,10 +276,17 @@ def _survey(session: Session, study: Study, invitation: Invitation | None) -> Su
         anonymity_mode=study.anonymity_mode,
         instrument=instrument,
         version_id=study.instrument_version_id,
-        pages=paginate(instrument, study.modules or {}),
+        pages=_remembered(
+            session,
+            (study.instrument_version_id, json.dumps(study.modules or {}, sort_keys=True)),
+            lambda: paginate(instrument, study.modules or {}),
+        ),
         organisation=org.name if org is not None else "",
         sector=org.sector if org is not None else None,
         language=language if language in instrument.languages else instrument.languages[0],
+        codes=_remembered(
+            session, (study.instrument_version_id, "codes"), instrument.numeric_codes
+        ),
     )
 
 
@@ -276,6 +305,19 @@ def _write_lock(session: Session) -> None:
         session.execute(update(Study).where(Study.id == -1).values(name=Study.name))
 
 
+# Statements built once: their cache keys are computed once, not per request, and the
+# study is read without its instrument definition (the parsed instrument is cached).
+_INVITATION = select(Invitation).where(Invitation.token_hash == bindparam("key"))
+_INVITATION_LOCKED = _INVITATION.with_for_update()
+_STUDY = select(Study).options(lazyload(Study.instrument_version))
+_STUDY_BY_ID = _STUDY.where(Study.id == bindparam("id"))
+_STUDY_BY_OPEN_LINK = _STUDY.where(Study.open_link == bindparam("key"))
+_RESPONSE = select(Response).where(
+    Response.resume_hash == bindparam("key"), Response.wave_id == bindparam("wave")
+)
+_RESPONSE_LOCKED = _RESPONSE.with_for_update()
+
+
 @dataclass
 class _Found:
     study: Study
@@ -288,18 +330,19 @@ def _locate(session: Session, link: Link, *, lock: bool) -> _Found:
         raise LinkError(404, "unknown")
     invitation: Invitation | None = None
     if link.kind == "personal":
-        stmt = select(Invitation).where(Invitation.token_hash == hash_token(link.key))
-        invitation = session.scalars(stmt.with_for_update() if lock else stmt).one_or_none()
+        invitation = session.scalars(
+            _INVITATION_LOCKED if lock else _INVITATION, {"key": hash_token(link.key)}
+        ).one_or_none()
         if invitation is None:
             raise LinkError(404, "unknown")
-        study = session.get(Study, invitation.wave_id)
+        study = session.scalars(_STUDY_BY_ID, {"id": invitation.wave_id}).one_or_none()
         if study is None:
             raise LinkError(404, "unknown")
         _check_open(study)
         if invitation.completed:
             raise LinkError(410, "complete")
     else:
-        found = session.scalars(select(Study).where(Study.open_link == link.key)).one_or_none()
+        found = session.scalars(_STUDY_BY_OPEN_LINK, {"key": link.key}).one_or_none()
         if found is None or found.anonymity_mode == "identified":
             raise LinkError(404, "unknown")
         study = found
@@ -307,15 +350,14 @@ def _locate(session: Session, link: Link, *, lock: bool) -> _Found:
     response: Response | None = None
     key = link.resume_key
     if key and len(key) <= MAX_KEY_LENGTH:
-        stmt_r = select(Response).where(
-            Response.resume_hash == resume_hash(key), Response.wave_id == study.id
-        )
-        response = session.scalars(stmt_r.with_for_update() if lock else stmt_r).one_or_none()
+        response = session.scalars(
+            _RESPONSE_LOCKED if lock else _RESPONSE, {"key": resume_hash(key), "wave": study.id}
+        ).one_or_none()
     return _Found(study, invitation, response)
 
 
-def _answers(instrument: Instrument, response: Response) -> dict[str, Answer]:
-    codes = instrument.numeric_codes()
+def _answers(survey: Survey, response: Response) -> dict[str, Answer]:
+    codes = survey.codes
     out: dict[str, Answer] = dict(decode_row(codes, response.vector, response.dont_know))
     for code, text in (response.texts or {}).items():
         out[code] = text
@@ -334,7 +376,7 @@ def _state(survey: Survey, response: Response | None) -> State:
         started=True,
         anonymous=bool(response.anonymous),
         pages_done=frozenset(int(p) for p in (response.pages or [])),
-        answers=_answers(survey.instrument, response),
+        answers=_answers(survey, response),
         complete=response.status == "complete",
     )
 
@@ -421,7 +463,7 @@ def _apply_anonymity(
 def _new_response(
     session: Session, found: _Found, survey: Survey, key: str, anonymous: bool, now: dt.datetime
 ) -> Response:
-    codes = survey.instrument.numeric_codes()
+    codes = survey.codes
     enc = encode(codes, np.full((1, len(codes)), np.nan))
     response = Response(
         id=anonymity.response_id(),
@@ -474,15 +516,21 @@ def start(
     return _retrying(engine, work), fresh
 
 
-def _merge(survey: Survey, response: Response, page: Page, answers: PageAnswers) -> None:
-    """Write the page's answers into the response through the one answer codec."""
-    instrument = survey.instrument
-    codes = instrument.numeric_codes()
-    current = decode_row(codes, response.vector, response.dont_know)
+def _merge(
+    survey: Survey,
+    response: Response,
+    current: Mapping[str, Answer],
+    page: Page,
+    answers: PageAnswers,
+) -> dict[str, Answer]:
+    """Write the page's answers into the response through the one answer codec;
+    ``current`` holds the stored answers. Returns all answers after the merge."""
+    codes = survey.codes
     values = np.array(
-        [[v if isinstance(v, float) else np.nan for v in current.values()]], dtype=np.float64
+        [[v if isinstance(v, float) else np.nan for v in (current.get(c) for c in codes)]],
+        dtype=np.float64,
     )
-    dk = np.array([[v == DONT_KNOW for v in current.values()]], dtype=np.bool_)
+    dk = np.array([[current.get(c) == DONT_KNOW for c in codes]], dtype=np.bool_)
     index = {c: j for j, c in enumerate(codes)}
     for code, value in answers.values.items():
         j = index[code]
@@ -500,6 +548,12 @@ def _merge(survey: Survey, response: Response, page: Page, answers: PageAnswers)
     response.answers = json.loads(enc.answers[0])
     response.texts = json.loads(enc.texts[0]) if enc.texts[0] else None
     response.pages = sorted({*(response.pages or []), page.number})
+    merged: dict[str, Answer] = {**current}
+    for code, value in answers.values.items():
+        merged[code] = DONT_KNOW if code in answers.dont_know else value
+    for code, text in answers.texts.items():
+        merged[code] = text or None
+    return merged
 
 
 def submit(
@@ -533,12 +587,8 @@ def submit(
         response = found.response
         if response is None and link.kind == "open":
             raise LinkError(404, "no_response")
-        saved: dict[str, float | None] = {}
-        if response is not None:
-            saved = {
-                k: (v if isinstance(v, float) else None)
-                for k, v in _answers(survey.instrument, response).items()
-            }
+        current = _answers(survey, response) if response is not None else {}
+        saved = {k: (v if isinstance(v, float) else None) for k, v in current.items()}
         answers = read_page(survey.instrument, page, form, saved=saved)
         if not answers.ok:
             return Submission(Visit(survey, _state(survey, response)), answers, False, number)
@@ -546,10 +596,9 @@ def submit(
             response = _new_response(
                 session, found, survey, link.key, _anonymous(survey, link, None), moment
             )
-        _merge(survey, response, page, answers)
-        done = frozenset(response.pages or [])
-        state = _state(survey, response)
-        upcoming = state.next_page(len(survey.pages))
+        merged = _merge(survey, response, current, page, answers)
+        done = frozenset(int(p) for p in response.pages or [])
+        upcoming = next((n for n in range(1, len(survey.pages) + 1) if n not in done), None)
         if upcoming is None:
             response.status = "complete"
             response.completed_at = anonymity.coarse_time(moment) if response.anonymous else moment
@@ -559,7 +608,13 @@ def submit(
         else:
             response.status = "partial" if done else "started"
         session.flush()
-        final = _state(survey, response)
+        final = State(
+            started=True,
+            anonymous=bool(response.anonymous),
+            pages_done=done,
+            answers=merged,
+            complete=upcoming is None,
+        )
         return Submission(Visit(survey, final), answers, True, upcoming)
 
     return _retrying(engine, work)
