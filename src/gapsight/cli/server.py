@@ -18,27 +18,24 @@ def serve(
     """Run the gapsight web application on the embedded database (or --database-url).
 
     The database must be set up first (``gapsight init``): serve refuses to start on a
-    database whose schema is missing or older than this version of gapsight.
+    database that is unreachable, empty, or older than this version of gapsight.
     """
     import uvicorn
+    from sqlalchemy.engine import make_url
 
-    from gapsight.store import migrate
+    from gapsight.services.setup import open_database
     from gapsight.web.app import create_app
 
     settings = common.settings(data_dir, database_url).with_(
         **{k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
-    schema = migrate.current(settings)
-    if schema != migrate.head():
-        found = "no gapsight schema" if schema is None else f"schema {schema}"
-        raise common.UserError(
-            f"the database {settings.database_url} has {found}, not {migrate.head()}; "
-            "run `gapsight init` first (it creates or upgrades the database and the first "
-            "admin)"
-        )
+    # One clear line (and no password) when the database is missing, old or unreachable.
+    open_database(settings).dispose()
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
     common.console.print(
         f"gapsight is running at [bold]http://{settings.host}:{settings.port}/[/] "
-        f"(database: {settings.database_url}); press Ctrl+C to stop."
+        f"(database: {shown}); press Ctrl+C to stop.",
+        highlight=False,
     )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 

@@ -13,7 +13,6 @@ import uvicorn
 from typer.testing import CliRunner
 
 from gapsight.cli import server, setup
-from gapsight.cli.common import UserError
 
 from ..web.helpers import Browser
 
@@ -36,8 +35,15 @@ def cli() -> typer.Typer:
 def test_serve_refuses_a_database_that_was_never_set_up(cli: typer.Typer, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--data-dir", str(tmp_path)], env=ENV)
     assert result.exit_code == 1
-    assert isinstance(result.exception, UserError)
+    assert isinstance(result.exception, ValueError)  # printed as one line by run_app
     assert "run `gapsight init` first" in str(result.exception)
+
+
+def test_serve_hides_the_database_password(cli: typer.Typer) -> None:
+    url = "postgresql+psycopg://gs:s3cret@127.0.0.1:1/none"
+    result = CliRunner().invoke(cli, ["serve", "--database-url", url], env=ENV)
+    assert result.exit_code == 1
+    assert "s3cret" not in str(result.exception) and "s3cret" not in result.output
 
 
 def test_init_then_serve_then_the_first_admin_logs_in(
