@@ -65,6 +65,7 @@ ROUTERS = (
     "studies",
     "fieldwork",
     "optout",
+    "mailing",
     "respond",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
