@@ -1,0 +1,82 @@
+"""Which figure goes into which slot of the report: a registry.
+
+The report has named slots (``servqual.ep``, ``servqual.items`` …). Each slot has a
+*maker*: a function from the report inputs and the language to SVG text, or ``None``
+when the figure does not apply to this wave. The makers call the pure chart functions
+of :mod:`gapsight.reports.charts`; a chart that is not available in this build (its
+module or function missing) leaves its slot out, so adding a figure means adding one
+entry to :data:`MAKERS`.
+
+Example::
+
+    >>> sorted(MAKERS)[:2]
+    ['servqual.ep', 'servqual.items']
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gapsight.services.reporting import ReportInputs
+
+__all__ = ["MAKERS", "Maker", "chart", "make"]
+
+Maker = Callable[["ReportInputs", str], "str | None"]
+
+
+def chart(module: str, name: str) -> Callable[..., str] | None:
+    """The chart function ``name`` of ``gapsight.reports.charts.<module>``, or ``None``
+    when this build does not have it."""
+    try:
+        mod = importlib.import_module(f"gapsight.reports.charts.{module}")
+    except ImportError:
+        return None
+    fn: Any = getattr(mod, name, None)
+    return fn if callable(fn) else None
+
+
+def _names(inputs: ReportInputs, lang: str) -> dict[str, str]:
+    ins = inputs.instrument
+    names = {d.id: ins.text(d.label, lang) for d in ins.dimensions}
+    a = inputs.current.analysis
+    if a is not None and a.servqual is not None:
+        for it in a.servqual.items:
+            code = it.perception_code
+            item = next((i for i in ins.items() if i.code == code), None)
+            if item is not None:
+                text = ins.text(item.text, lang, org=inputs.organisation or "{org}")
+                names[it.code] = text if len(text) <= 60 else text[:57].rstrip() + "…"
+    return names
+
+
+def _servqual_ep(inputs: ReportInputs, lang: str) -> str | None:
+    fn = chart("servqual", "expectation_perception_chart")
+    a = inputs.current.analysis
+    if fn is None or a is None or a.servqual is None:
+        return None
+    return fn(a.servqual, lang, names=_names(inputs, lang))
+
+
+def _servqual_items(inputs: ReportInputs, lang: str) -> str | None:
+    fn = chart("servqual", "item_gaps_chart")
+    a = inputs.current.analysis
+    if fn is None or a is None or a.servqual is None:
+        return None
+    alpha = 1.0 - a.options.confidence
+    return fn(a.servqual, lang, names=_names(inputs, lang), alpha=alpha)
+
+
+MAKERS: dict[str, Maker] = {
+    "servqual.ep": _servqual_ep,
+    "servqual.items": _servqual_items,
+}
+"""Slot → maker. Slots without a maker (or whose maker returns ``None``) are left out."""
+
+
+def make(slot: str, inputs: ReportInputs, lang: str) -> str | None:
+    """The SVG of ``slot``, or ``None`` when there is no figure for it."""
+    maker = MAKERS.get(slot)
+    return None if maker is None else maker(inputs, lang)

@@ -1,0 +1,55 @@
+"""The report as one HTML document (screen and print), from Jinja2 templates.
+
+The same HTML is the web page and the input of the PDF (:mod:`gapsight.reports.pdf`):
+``templates/report.html`` lays out the :class:`~gapsight.reports.model.Report`, and
+``templates/report.css`` holds both the screen style and the paged-media rules
+(A4, running header, page numbers, table of contents with ``target-counter``) that
+WeasyPrint applies. Figures are inline SVG. Templates only lay out: every number
+arrives formatted by the model (:func:`~gapsight.reports.model.cell_text`).
+
+Example::
+
+    >>> # html = render_html(report)          # a complete <!doctype html> document
+    >>> # html = render_html(report, embed=True)  # the <article> only, for the web page
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from gapsight.reports.labels import label
+from gapsight.reports.model import Num, Report, Suppressed, cell_text
+
+__all__ = ["render_html", "stylesheet"]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("gapsight.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["cell_text"] = cell_text
+    env.globals["label"] = label
+    env.tests["numeric"] = lambda c: isinstance(c, Num | int) and not isinstance(c, bool)
+    env.tests["suppressed"] = lambda c: isinstance(c, Suppressed)
+    env.filters["svg"] = Markup
+    return env
+
+
+def stylesheet() -> str:
+    """The report's CSS (screen and print)."""
+    return files("gapsight.reports").joinpath("templates/report.css").read_text("utf-8")
+
+
+def render_html(report: Report, *, embed: bool = False) -> str:
+    """``report`` as HTML: a whole document, or with ``embed`` only the article (the
+    web app wraps it in its own page and links :func:`stylesheet`)."""
+    template = _environment().get_template("report.html")
+    return template.render(report=report, embed=embed, css=Markup(stylesheet()))

@@ -1,0 +1,435 @@
+"""The research report of a stored wave: load, analyse, build, render.
+
+This is the one use case behind ``gapsight report`` and the report page of the web
+app. It reads everything a report needs and calls the analysis core for every number:
+
+1. the wave (:func:`~gapsight.services.responses.load_wave`), restricted to the
+   modules the study fielded, without empty questionnaires (they are counted as
+   excluded in the response table);
+2. its fieldwork counts (:func:`~gapsight.services.fieldwork.fieldwork_status`) and the
+   reminders sent from the outbox;
+3. the full analysis (:func:`~gapsight.analyst.analysis.analyze_matrix`) with the
+   study's minimum group size, confidence and population;
+4. breakdowns (:func:`~gapsight.analysis.breakdown.breakdown_matrix`) of the key
+   respondent scores by every loaded characteristic and by the answers to every choice
+   question, with the minimum group size and complementary suppression;
+5. every earlier wave of the series (following ``previous_wave_id``), analysed the same
+   way, for the trend table, the changes since the previous wave (Welch, Holm over the
+   family) and the guideline norm (``≥ 7`` or ``+1.0`` point, see
+   :class:`~gapsight.analysis.norm.NormRule`);
+6. the recommendations people wrote (:mod:`gapsight.services.report_texts`).
+
+:func:`report_inputs` returns all of that as a :class:`ReportInputs`;
+:func:`build_report` turns it into the report model and :func:`render_report` into
+bytes of the requested format. :class:`Timings` records where the time went (the
+benchmark prints it).
+
+Example::
+
+    >>> # data = render_report(engine, study_id=2, fmt="pdf", lang="nl")
+    >>> # Path("rapport.pdf").write_bytes(data)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from gapsight.analysis.adjust import adjust_pvalues
+from gapsight.analysis.breakdown import BreakdownTable, breakdown_matrix
+from gapsight.analysis.change import MeanChange, mean_change
+from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.analysis.norm import NormCheck, NormRule, check_norm
+from gapsight.analysis.nps import NpsChange, nps_change
+from gapsight.analysis.result import Number, is_defined
+from gapsight.analyst.analysis import Analysis, analyze_matrix
+from gapsight.analyst.inputs import restrict_to_modules
+from gapsight.analyst.options import AnalysisOptions
+from gapsight.analyst.relations import scores_of
+from gapsight.instruments.model import Instrument
+from gapsight.reports.model import Report
+from gapsight.services.fieldwork import fieldwork_status
+from gapsight.services.responses import WaveData, load_wave
+from gapsight.services.studies import StudyInfo
+from gapsight.store.models import Invitation, Organisation, OutboxMessage
+
+__all__ = [
+    "FORMATS",
+    "Fieldwork",
+    "ReportInputs",
+    "Timings",
+    "WaveResult",
+    "build_report",
+    "key_scores",
+    "render_report",
+    "report_inputs",
+]
+
+Format = Literal["html", "pdf", "xlsx"]
+FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
+
+FloatVector = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Fieldwork:
+    """The response counts of a wave (``in_sample`` 0: no sample stored)."""
+
+    in_sample: int
+    bounced: int
+    started: int
+    partial: int
+    complete: int
+    reminders_sent: int
+
+
+@dataclass(frozen=True, eq=False)
+class WaveResult:
+    """One analysed wave: settings, the analysis (``None`` when fewer usable answers
+    than the minimum group size) and the respondent scores."""
+
+    study: StudyInfo
+    n: int
+    analysis: Analysis | None
+    scores: Mapping[str, FloatVector]
+    matrix: ResponseMatrix
+
+
+@dataclass(frozen=True, eq=False)
+class ReportInputs:
+    """Everything :func:`gapsight.reports.contents.build` needs, all numbers computed.
+
+    Attributes:
+        organisation, sector: fill the questionnaire's ``{org}``/``{sector}``.
+        instrument: the wave's instrument version.
+        current: the wave reported on.
+        history: earlier waves of the series, oldest first.
+        fieldwork: response counts.
+        loaded: breakdown of the key scores per loaded characteristic.
+        by_answer: breakdown of the key scores per choice question (item code → table).
+        changes: measure → change since the previous wave (Welch), with ``adjusted_p``
+            (Holm over the family).
+        nps_change: the NPS change, when both waves have an NPS.
+        cvs_norm, grade_norms: the guideline norm per CVS and per report grade.
+        norm_rule: the rule applied.
+        recommendations: text written by people, ``None`` when not yet written.
+    """
+
+    organisation: str
+    sector: str | None
+    instrument: Instrument
+    current: WaveResult
+    history: tuple[WaveResult, ...]
+    fieldwork: Fieldwork
+    loaded: dict[str, BreakdownTable]
+    by_answer: dict[str, BreakdownTable]
+    changes: dict[str, MeanChange]
+    adjusted_p: dict[str, Number]
+    nps_change: NpsChange | None
+    cvs_norm: NormCheck | None
+    grade_norms: dict[str, NormCheck]
+    norm_rule: NormRule
+    recommendations: str | None
+
+
+@dataclass
+class Timings:
+    """Seconds spent per phase (``load``, ``analysis``, ``build``, ``render``)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, phase: str, started: float) -> None:
+        """Add the time since ``started`` (``time.perf_counter()``) to ``phase``."""
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
+
+
+def key_scores(scores: Mapping[str, FloatVector], matrix: ResponseMatrix) -> dict[str, Any]:
+    """The respondent scores a breakdown and the trend show: CVS, NPS, the overall
+    report grade and the SERVQUAL gap per dimension (those present)."""
+    out: dict[str, Any] = {}
+    for name in ("cvs", "nps"):
+        if name in scores:
+            out[name] = scores[name]
+    if matrix.has("grade_overall"):
+        out["grade_overall"] = matrix.column("grade_overall")
+    out.update({k: v for k, v in scores.items() if k.startswith("gap.")})
+    return out
+
+
+def _options(study: StudyInfo) -> AnalysisOptions:
+    return AnalysisOptions(
+        min_group_size=study.min_group_size,
+        confidence=study.confidence_level,
+        population=study.population_size,
+    )
+
+
+def _usable(wave: WaveData) -> ResponseMatrix:
+    """The wave's matrix without unfielded modules and without empty questionnaires."""
+    matrix = restrict_to_modules(wave.matrix, wave.instrument, wave.study.modules)
+    keep = wave.statuses != "started"
+    return matrix if bool(keep.all()) else matrix.subset(keep)
+
+
+def _analyse(wave: WaveData) -> WaveResult:
+    matrix = _usable(wave)
+    options = _options(wave.study)
+    if matrix.n < wave.study.min_group_size:
+        return WaveResult(wave.study, matrix.n, None, {}, matrix)
+    analysis = analyze_matrix(matrix, wave.instrument, options)
+    scores = scores_of(wave.instrument, matrix, options)
+    return WaveResult(wave.study, matrix.n, analysis, scores, matrix)
+
+
+def choice_items(instrument: Instrument, matrix: ResponseMatrix) -> list[str]:
+    """Choice questions answered in ``matrix`` that define groups (a question whose
+    options are the instrument's dimensions ranks them and is left out)."""
+    dims = {instrument.text(d.label, "en") for d in instrument.dimensions}
+    out = []
+    for item in instrument.items():
+        scale = instrument.scale(item.scale)
+        if scale.kind != "choice" or not matrix.has(item.code):
+            continue
+        options = {p.label.get("en") for p in scale.points}
+        if dims and options <= dims:
+            continue
+        out.append(item.code)
+    return out
+
+
+def _answer_groups(instrument: Instrument, code: str, values: FloatVector, lang: str) -> Any:
+    scale = instrument.scale(next(it.scale for it in instrument.items() if it.code == code))
+    names = {float(p.value): p.label.get(lang) or str(p.value) for p in scale.points}
+    return np.array(
+        [None if math.isnan(v) else names.get(float(v), str(v)) for v in values.tolist()],
+        dtype=object,
+    )
+
+
+def _breakdowns(
+    instrument: Instrument, result: WaveResult, lang: str
+) -> tuple[dict[str, BreakdownTable], dict[str, BreakdownTable]]:
+    if result.analysis is None:
+        return {}, {}
+    m = result.matrix
+    extra = key_scores(result.scores, m)
+    opts = result.analysis.options
+    loaded = {
+        name: breakdown_matrix(
+            m, name, [], extra=extra, min_n=opts.min_group_size, confidence=opts.confidence
+        )
+        for name in m.characteristics
+    }
+    by_answer = {}
+    for code in choice_items(instrument, m):
+        groups = _answer_groups(instrument, code, m.column(code), lang)
+        with_answer = ResponseMatrix(
+            codes=m.codes,
+            values=m.values,
+            dont_know=m.dont_know,
+            characteristics={code: groups},
+        )
+        by_answer[code] = breakdown_matrix(
+            with_answer,
+            code,
+            [],
+            extra=extra,
+            min_n=opts.min_group_size,
+            confidence=opts.confidence,
+        )
+    return loaded, by_answer
+
+
+def _changes(
+    current: WaveResult, previous: WaveResult | None
+) -> tuple[dict[str, MeanChange], dict[str, Number], NpsChange | None]:
+    if previous is None or previous.analysis is None or current.analysis is None:
+        return {}, {}, None
+    now = key_scores(current.scores, current.matrix)
+    before = key_scores(previous.scores, previous.matrix)
+    now.pop("nps", None)
+    conf = current.analysis.options.confidence
+    changes: dict[str, MeanChange] = {}
+    for name, values in now.items():
+        if name in before:
+            changes[name] = mean_change(before[name], values, confidence=conf)
+    for g in current.analysis.grades.grades if current.analysis.grades else ():
+        if g.code != "grade_overall" and previous.matrix.has(g.code):
+            changes[g.code] = mean_change(
+                previous.matrix.column(g.code), current.matrix.column(g.code), confidence=conf
+            )
+    adjusted = adjust_pvalues([c.p for c in changes.values()], "holm").adjusted
+    npsc = None
+    if current.analysis.nps is not None and previous.analysis.nps is not None:
+        npsc = nps_change(previous.analysis.nps, current.analysis.nps)
+    return changes, dict(zip(changes, adjusted, strict=True)), npsc
+
+
+def _norms(
+    current: WaveResult, previous: WaveResult | None, rule: NormRule
+) -> tuple[NormCheck | None, dict[str, NormCheck]]:
+    a = current.analysis
+    if a is None:
+        return None, {}
+    p = previous.analysis if previous is not None else None
+    cvs = None
+    if a.cvs is not None:
+        before: Number | None = p.cvs.score.mean if p is not None and p.cvs is not None else None
+        cvs = check_norm(a.cvs.score.mean, before, rule=rule)
+    grades: dict[str, NormCheck] = {}
+    if a.grades is not None:
+        prev = {g.code: g.estimate.mean for g in p.grades.grades} if p and p.grades else {}
+        for g in a.grades.grades:
+            grades[g.code] = check_norm(g.estimate.mean, prev.get(g.code), rule=rule)
+    return cvs, grades
+
+
+def _fieldwork(session: Session, study_id: int) -> Fieldwork:
+    status = fieldwork_status(session, study_id)
+    reminders = session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .join(Invitation, Invitation.id == OutboxMessage.invitation_id)
+        .where(Invitation.wave_id == study_id, OutboxMessage.kind == "reminder")
+    )
+    return Fieldwork(
+        in_sample=status.in_sample,
+        bounced=status.bounced,
+        started=status.started,
+        partial=status.partial,
+        complete=status.complete,
+        reminders_sent=int(reminders or 0),
+    )
+
+
+def norm_rule_of(settings: Mapping[str, Any] | None) -> NormRule:
+    """The organisation's norm rule: ``settings["norm_improvement"] == "relative"``
+    chooses the relative +10 %; the default is +1.0 point."""
+    if settings and settings.get("norm_improvement") == "relative":
+        return NormRule(relative=True)
+    return NormRule()
+
+
+def report_inputs(
+    engine: Engine,
+    study_id: int,
+    *,
+    lang: str = "nl",
+    timings: Timings | None = None,
+) -> ReportInputs:
+    """Load wave ``study_id`` and its series and compute every number of the report.
+
+    ``KeyError`` for an unknown study. ``lang`` names the answer groups of the
+    breakdowns by question.
+    """
+    from gapsight.services.report_texts import get_recommendations
+
+    t = timings or Timings()
+    start = time.perf_counter()
+    waves: list[WaveData] = []
+    with Session(engine) as session, session.begin():
+        wave = load_wave(session, study_id)
+        waves.append(wave)
+        seen = {study_id}
+        while waves[-1].study.previous_wave_id is not None:
+            prev_id = waves[-1].study.previous_wave_id
+            if prev_id in seen:
+                break
+            seen.add(prev_id)
+            waves.append(load_wave(session, prev_id))
+        org = session.get(Organisation, wave.study.organisation_id)
+        fieldwork = _fieldwork(session, study_id)
+        recommendations = get_recommendations(session, study_id)
+        org_name = org.name if org is not None else ""
+        sector = org.sector if org is not None else None
+        rule = norm_rule_of(org.settings if org is not None else None)
+    t.add("load", start)
+
+    start = time.perf_counter()
+    results = [_analyse(w) for w in waves]
+    current, history = results[0], tuple(reversed(results[1:]))
+    previous = results[1] if len(results) > 1 else None
+    loaded, by_answer = _breakdowns(wave.instrument, current, lang)
+    changes, adjusted, npsc = _changes(current, previous)
+    cvs_norm, grade_norms = _norms(current, previous, rule)
+    t.add("analysis", start)
+    return ReportInputs(
+        organisation=org_name,
+        sector=sector,
+        instrument=wave.instrument,
+        current=current,
+        history=history,
+        fieldwork=fieldwork,
+        loaded=loaded,
+        by_answer=by_answer,
+        changes=changes,
+        adjusted_p=adjusted,
+        nps_change=npsc,
+        cvs_norm=cvs_norm,
+        grade_norms=grade_norms,
+        norm_rule=rule,
+        recommendations=recommendations,
+    )
+
+
+def build_report(
+    engine: Engine, study_id: int, *, lang: str = "nl", timings: Timings | None = None
+) -> Report:
+    """The report model of wave ``study_id`` in ``lang``."""
+    from gapsight.reports.contents import build
+
+    t = timings or Timings()
+    inputs = report_inputs(engine, study_id, lang=lang, timings=t)
+    start = time.perf_counter()
+    report = build(inputs, lang)
+    t.add("build", start)
+    return report
+
+
+def render_report(
+    engine: Engine,
+    study_id: int,
+    *,
+    fmt: str = "pdf",
+    lang: str = "nl",
+    timings: Timings | None = None,
+) -> bytes:
+    """The report of wave ``study_id`` as ``html`` (UTF-8), ``pdf`` or ``xlsx`` bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    t = timings or Timings()
+    report = build_report(engine, study_id, lang=lang, timings=t)
+    start = time.perf_counter()
+    data = render(report, fmt)
+    t.add("render", start)
+    return data
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """``report`` in format ``fmt``."""
+    if fmt == "html":
+        from gapsight.reports.html import render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        from gapsight.reports.pdf import render_pdf
+
+        return render_pdf(report)
+    if fmt == "xlsx":
+        from gapsight.reports.workbook import render_xlsx
+
+        return render_xlsx(report)
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
+
+
+def is_number(value: Number | None) -> bool:
+    """True for a defined, finite number."""
+    return value is not None and is_defined(value) and math.isfinite(float(value))
