@@ -66,6 +66,7 @@ __all__ = [
     "Invitation",
     "Organisation",
     "OutboxMessage",
+    "ReportText",
     "Response",
     "Study",
     "User",
@@ -372,3 +373,16 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = _now()
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReportText(Base):
+    """What people wrote for a wave's research report (the recommendations), kept with
+    the wave so every rendering of the report prints the same text."""
+
+    __tablename__ = "report_texts"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    recommendations: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = _now()
