@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -49,25 +50,37 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
+from gapsight.domain.actions import ACTION_STATUSES
+from gapsight.domain.actions import LEVELS as ACTION_LEVELS
+from gapsight.domain.signals import CHANNELS as SIGNAL_CHANNELS
+from gapsight.domain.signals import STATUSES as SIGNAL_STATUSES
 from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
 
 __all__ = [
+    "ACTION_LEVELS",
+    "ACTION_STATUSES",
     "ANONYMITY_MODES",
     "CHARACTERISTIC_TYPES",
     "OUTBOX_STATUSES",
     "RESPONSE_STATUSES",
     "ROLES",
+    "SIGNAL_CHANNELS",
+    "SIGNAL_STATUSES",
+    "SIGNAL_UPDATE_KINDS",
     "STUDY_KINDS",
     "STUDY_STATUSES",
     "ApiToken",
     "Base",
     "CharacteristicDefinition",
+    "ImprovementAction",
     "InstrumentVersion",
     "Invitation",
     "Organisation",
     "OutboxMessage",
     "ReportText",
     "Response",
+    "Signal",
+    "SignalUpdate",
     "Study",
     "User",
 ]
@@ -77,6 +90,7 @@ RESPONSE_STATUSES = ("started", "partial", "complete")
 ROLES = ("admin", "coordinator", "viewer")
 CHARACTERISTIC_TYPES = ("string", "integer", "float", "boolean", "date")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+SIGNAL_UPDATE_KINDS = ("action", "client_message", "status", "note")
 
 JSONType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite (queryable with JSON1), JSONB on PostgreSQL."""
@@ -355,6 +369,102 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = _now()
+
+
+class Signal(Base):
+    """One signal in the register: a complaint, a wish, a compliment … from any channel
+    (see :mod:`gapsight.domain.signals` for the categories and rules).
+
+    ``theme_tags`` is a JSON list of slugs; ``original_category`` keeps the category a
+    recurring report had before it was promoted to a complaint. ``status_token_hash``
+    is the SHA-256 of the client's private status link (the token itself is never
+    stored). ``acknowledged_at`` and ``last_client_contact_at`` drive the clocks."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        CheckConstraint(_in("channel", SIGNAL_CHANNELS), name="channel"),
+        CheckConstraint(_in("status", SIGNAL_STATUSES), name="status"),
+        Index("ix_signals_organisation_id_received_at", "organisation_id", "received_at"),
+        Index("ix_signals_organisation_id_supplier", "organisation_id", "supplier"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str] = mapped_column(String(40))
+    registrar: Mapped[str] = mapped_column(String(200))
+    registrar_email: Mapped[str | None] = mapped_column(String(320))
+    client_organisation: Mapped[str] = mapped_column(String(200))
+    client_group: Mapped[str] = mapped_column(String(200))
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    service_domain: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    original_category: Mapped[str | None] = mapped_column(String(40))
+    promotion_reason: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    supplier_ticket: Mapped[str | None] = mapped_column(String(100))
+    within_norms: Mapped[bool] = mapped_column(Boolean, default=False)
+    norms_explanation: Mapped[str | None] = mapped_column(Text)
+    feedback_to_client: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    resolution: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    theme_tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_client_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class SignalUpdate(Base):
+    """A follow-up on a signal: an action taken, a message to the client, a status
+    change or a note — the date, who and what (the history an auditor asks for)."""
+
+    __tablename__ = "signal_updates"
+    __table_args__ = (CheckConstraint(_in("kind", SIGNAL_UPDATE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    what: Mapped[str] = mapped_column(Text)
+
+
+class ImprovementAction(Base):
+    """An improvement action run as PDCA (see :mod:`gapsight.domain.actions`).
+
+    ``causes`` is a JSON list of ``{kind, reference, note}``; ``measurement`` the JSON
+    of the measurement that should show the effect (``NULL`` when none is named)."""
+
+    __tablename__ = "improvement_actions"
+    __table_args__ = (
+        CheckConstraint(_in("level", ACTION_LEVELS), name="level"),
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    plan: Mapped[str | None] = mapped_column(Text)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="plan")
+    check_result: Mapped[str | None] = mapped_column(Text)
+    act_decision: Mapped[str | None] = mapped_column(Text)
+    causes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    measurement: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
