@@ -66,6 +66,7 @@ ROUTERS = (
     "fieldwork",
     "optout",
     "mailing",
+    "tokens",
     "respond",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
