@@ -123,7 +123,10 @@ def _enqueue(
         subject=mail.subject,
         text=mail.text,
         html=mail.html,
-        headers={"List-Unsubscribe": f"<{links.optout_url(invitation.id)}>"},
+        headers={
+            "List-Unsubscribe": f"<{links.optout_url(invitation.id)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
         invitation_id=invitation.id,
         now=now,
     )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 
 from gapsight.config import Settings
+from gapsight.mail.links import Links
 from gapsight.mail.transport import SmtpTransport
 from gapsight.services import mailing
 from gapsight.services.samples import find_by_token
@@ -49,7 +50,7 @@ def _send(settings: Settings, engine: Engine) -> int:
     return sender.run_once().sent
 
 
-def _links(settings: Settings) -> mailing.Links:
+def _links(settings: Settings) -> Links:
     return mailing.links_for(settings, secret_key(settings))
 
 
@@ -86,6 +87,7 @@ def test_invitations_arrive_once_in_the_contacts_language_with_a_working_link(
         link = re.search(r"https://survey\.example\.org/r/(\S+)", text)
         assert link is not None and link.group(0) in html
         assert anna["List-Unsubscribe"].strip().startswith("<https://survey.example.org/optout/")
+        assert anna["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         with unit_of_work(engine) as session:
             found = find_by_token(session, link.group(1))
             assert found is not None and found.email == "anna@example.org"
@@ -126,10 +128,18 @@ def test_reminders_follow_the_schedule_skip_completed_and_opted_out(
             )
         client = TestClient(create_app(settings))
         optout = _links(settings).optout_url(ids["carla@example.org"]).split("example.org", 1)[1]
-        page = client.get(optout)
-        assert page.status_code == 200 and "U bent afgemeld" in page.text
-        assert client.get(optout).status_code == 200  # idempotent
+        page = client.get(optout)  # a link scanner's visit changes nothing
+        assert page.status_code == 200 and "Afmelden voor dit onderzoek" in page.text
+        with unit_of_work(engine) as session:
+            carla = session.get(Invitation, ids["carla@example.org"])
+            assert carla is not None and carla.opted_out_at is None
+        done = client.post(optout, data={"List-Unsubscribe": "One-Click"})
+        assert done.status_code == 200 and "U bent afgemeld" in done.text
+        assert client.post(optout).status_code == 200  # idempotent
+        assert "U bent afgemeld" in client.get(optout).text
+        assert "You have opted out" in client.get(optout + "?lang=en").text
         assert client.get("/optout/forged-token").status_code == 404
+        assert client.post("/optout/forged-token").status_code == 404
 
         def remind(at: dt.datetime) -> int:
             with unit_of_work(engine) as session:
