@@ -32,10 +32,10 @@ def test_preview_is_read_only_and_fills_in_the_organisation(
     english = browser.get(f"/instruments/builtin/event?language=en&organisation={people['acme']}")
     assert english.status_code == 200
     assert "Acme made it easy for me to handle my request." in english.text
-    assert '<fieldset class="q-item" disabled>' in english.text
+    assert '<fieldset class="question" disabled>' in english.text
     assert 'lang="en"' in english.text
     dutch = browser.get(f"/instruments/builtin/event?language=nl&organisation={people['acme']}")
-    assert '<div class="questionnaire" lang="nl">' in dutch.text
+    assert '<div class="questionnaire respond" lang="nl">' in dutch.text
     assert "{org}" not in dutch.text
     # an organisation the user may not see is not used
     other = browser.get(f"/instruments/builtin/event?language=en&organisation={people['other']}")
