@@ -9,11 +9,18 @@ server.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from gapsight.cli import common
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from gapsight.config import Settings
+    from gapsight.mail.links import Links
 
 mail_app = typer.Typer(
     help="Invitations and reminders: enqueue, send, status.", no_args_is_help=True
@@ -21,7 +28,10 @@ mail_app = typer.Typer(
 StudyOption = typer.Option(..., "--study", help="Study (wave) id.")
 
 
-def _context(data_dir: Path | None, database_url: str | None):  # type: ignore[no-untyped-def]
+def _context(
+    data_dir: Path | None, database_url: str | None
+) -> tuple[Settings, Engine, str, Links]:
+    """Settings, an engine, the secret key and the link maker of this installation."""
     from gapsight.services import mailing
     from gapsight.store.database import make_engine
     from gapsight.web.secret import secret_key
