@@ -12,6 +12,7 @@ NOUNS = (
     "study",
     "data",
     "analysis",
+    "report",
     "demo",
     "server",
     "mail",

@@ -31,9 +31,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from gapsight.analysis.breakdown import BreakdownCell, BreakdownTable
 from gapsight.analysis.norm import NormCheck, NormRule
 from gapsight.analysis.precision import precision_sentence
-from gapsight.analysis.result import Number, is_defined
+from gapsight.analysis.result import Number, frame_value, is_defined
 from gapsight.analyst.analysis import Analysis
-from gapsight.instruments.model import Instrument
+from gapsight.instruments.model import Instrument, Item
 from gapsight.instruments.render import render as render_questionnaire
 from gapsight.reports import figures
 from gapsight.reports.labels import Lang, label
@@ -52,7 +52,12 @@ from gapsight.reports.model import (
 )
 from gapsight.services.reporting import ReportInputs, WaveResult
 
-__all__ = ["build", "measure_label"]
+__all__ = ["MAX_DISTRIBUTION", "MEASURES_PER_TABLE", "build", "measure_label"]
+
+MAX_DISTRIBUTION = 11
+"""Answer distributions with more values (0–100 points) are left out of the item table."""
+MEASURES_PER_TABLE = 4
+"""Measures per breakdown table (each takes two columns, n and value, on A4)."""
 
 
 def _lang(lang: str) -> Lang:
@@ -66,12 +71,19 @@ def _lang(lang: str) -> Lang:
 def _num(value: Number | None, decimals: int = 2, **kw: object) -> Cell:
     if value is None or not is_defined(value):
         return "–"
-    return Num(float(value), decimals, **kw)  # type: ignore[arg-type]
+    return Num(frame_value(value), decimals, **kw)  # type: ignore[arg-type]
 
 
 def _fmt(value: Number | None, lang: Lang, decimals: int = 2, **kw: object) -> str:
     cell = _num(value, decimals, **kw)
     return cell.text(lang) if isinstance(cell, Num) else "–"
+
+
+def _p(value: Number | None) -> Cell:
+    """A p-value with 3 decimals; below 0.001 as ``<0.001``."""
+    if value is not None and is_defined(value) and frame_value(value) < 0.001:
+        return Num(0.001, 3, mark="", signed=False, percent=False, below=True)
+    return _num(value, 3)
 
 
 def _level(confidence: float, lang: Lang) -> str:
@@ -105,7 +117,7 @@ def measure_label(name: str, ins: Instrument, lang: Lang) -> str:
     return name
 
 
-def _item(ins: Instrument, code: str) -> object | None:
+def _item(ins: Instrument, code: str) -> Item | None:
     return next((i for i in ins.items() if i.code == code), None)
 
 
@@ -139,7 +151,7 @@ def rule_text(rule: NormRule, lang: Lang) -> str:
 
 
 def _significant(p: Number | None, confidence: float) -> bool:
-    return p is not None and is_defined(p) and float(p) < 1.0 - confidence
+    return p is not None and is_defined(p) and frame_value(p) < 1.0 - confidence
 
 
 def _conclusions(inp: ReportInputs, lang: Lang) -> list[Block]:
@@ -153,8 +165,8 @@ def _conclusions(inp: ReportInputs, lang: Lang) -> list[Block]:
     if sq is not None:
         items.append(label("conclusion.overall_gap", lang, gap=_fmt(sq.overall.gap, lang)))
         gaps = sorted(
-            (it for it in sq.items if is_defined(it.gap) and float(it.gap) < 0),
-            key=lambda it: float(it.gap),
+            (it for it in sq.items if is_defined(it.gap) and frame_value(it.gap) < 0),
+            key=lambda it: frame_value(it.gap),
         )[:3]
         if gaps:
             parts = [
@@ -174,8 +186,8 @@ def _conclusions(inp: ReportInputs, lang: Lang) -> list[Block]:
             items.append(label("conclusion.no_shortfall", lang))
         dims = [d for d in sq.chosen.dimensions if is_defined(d.gap)]
         if dims:
-            worst = min(dims, key=lambda d: float(d.gap))
-            best = max(dims, key=lambda d: float(d.gap))
+            worst = min(dims, key=lambda d: frame_value(d.gap))
+            best = max(dims, key=lambda d: frame_value(d.gap))
             items.append(
                 label(
                     "conclusion.weakest",
@@ -263,8 +275,12 @@ def _recommendations(inp: ReportInputs, lang: Lang) -> list[Block]:
     a = inp.current.analysis
     if a is not None and a.servqual is not None:
         dims = sorted(
-            (d for d in a.servqual.chosen.dimensions if is_defined(d.gap) and float(d.gap) < 0),
-            key=lambda d: float(d.gap),
+            (
+                d
+                for d in a.servqual.chosen.dimensions
+                if is_defined(d.gap) and frame_value(d.gap) < 0
+            ),
+            key=lambda d: frame_value(d.gap),
         )[:2]
         if dims:
             blocks.append(
@@ -303,9 +319,7 @@ def _method(inp: ReportInputs, lang: Lang) -> list[Block]:
     else:
         period = label("method.field.unknown", lang)
     if s.series:
-        freq = label(
-            "method.frequency.series", lang, number=len(inp.history) + 1, series=s.series
-        )
+        freq = label("method.frequency.series", lang, number=len(inp.history) + 1, series=s.series)
     else:
         freq = label("method.frequency.single", lang)
     days = ", ".join(str(d) for d in s.reminder_days)
@@ -334,7 +348,9 @@ def _method(inp: ReportInputs, lang: Lang) -> list[Block]:
                 label(f"method.aggregation.{a.options.aggregation}", lang),
             )
         )
-        rows.append((label("method.adjust", lang), label(f"method.adjust.{a.options.adjust}", lang)))
+        rows.append(
+            (label("method.adjust", lang), label(f"method.adjust.{a.options.adjust}", lang))
+        )
     cols = (label("col.measure", lang), label("col.value", lang))
     return [Table("method", label("table.method", lang), cols, tuple(rows))]
 
@@ -388,9 +404,7 @@ def _response(inp: ReportInputs, lang: Lang) -> list[Block]:
     ]
     a = cur.analysis
     if a is not None:
-        rows.append(
-            (label("response.margin", lang), _num(a.precision.margin_pp, 1, mark=" pp"))
-        )
+        rows.append((label("response.margin", lang), _num(a.precision.margin_pp, 1, mark=" pp")))
     cols = (label("col.measure", lang), label("col.value", lang))
     blocks: list[Block] = [Table("response", label("table.response", lang), cols, tuple(rows))]
     if not fw.in_sample:
@@ -417,12 +431,16 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
                 (Paragraph(label("missing.servqual", lang), style="missing"),),
             )
         sp = a.servperf
-        rows = [
+        rows: list[tuple[Cell, ...]] = [
             (dimension_label(ins, d.dimension, lang), d.k, _num(d.perception))
             for d in sp.dimensions
         ]
         rows.append((label("col.total", lang), None, _num(sp.overall)))
-        cols = (label("col.dimension", lang), label("col.items", lang), label("col.perception", lang))
+        cols = (
+            label("col.dimension", lang),
+            label("col.items", lang),
+            label("col.perception", lang),
+        )
         return Section(
             "servqual",
             label("section.servqual", lang),
@@ -433,7 +451,9 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         )
     conf = sq.confidence
     method = label(f"method.adjust.{sq.adjustment}", lang)
-    sig_note = label("note.significance", lang, level=f"α = {_fmt(1 - conf, lang, 2)}", method=method)
+    sig_note = label(
+        "note.significance", lang, level=f"α = {_fmt(1 - conf, lang, 2)}", method=method
+    )
     dim_rows: list[tuple[Cell, ...]] = []
     for d in sq.chosen.dimensions:
         p = d.test.p if d.test is not None else None
@@ -474,7 +494,7 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
                 _num(it.expectation),
                 _num(it.perception),
                 _num(it.gap, signed=True, mark="*" if sig else ""),
-                _num(it.p_adjusted, 3),
+                _p(it.p_adjusted),
             )
         )
     item_cols = (
@@ -487,7 +507,9 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         label("col.p_adjusted", lang),
     )
     blocks: list[Block] = [
-        Table("dimensions", label("table.dimensions", lang), dim_cols, tuple(dim_rows), (sig_note,)),
+        Table(
+            "dimensions", label("table.dimensions", lang), dim_cols, tuple(dim_rows), (sig_note,)
+        ),
         *_figure("servqual.ep", inp, lang, label("table.dimensions", lang)),
         Table("items", label("table.items", lang), item_cols, tuple(item_rows), (sig_note,)),
         *_figure("servqual.items", inp, lang, label("table.items", lang)),
@@ -561,7 +583,9 @@ def _scores(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
                     margin=_fmt(a.nps.margin_worst_case, lang, 0),
                 )
             )
-        blocks.insert(0, Table("scores", label("table.scores", lang), cols, tuple(rows), tuple(notes)))
+        blocks.insert(
+            0, Table("scores", label("table.scores", lang), cols, tuple(rows), tuple(notes))
+        )
     if a.grades is not None:
         grows: list[tuple[Cell, ...]] = []
         for g in a.grades.grades:
@@ -597,15 +621,15 @@ def _scores(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
         )
     if inp.changes:
         crows: list[tuple[Cell, ...]] = []
-        for name, c in inp.changes.items():
+        for name, ch in inp.changes.items():
             p = inp.adjusted_p.get(name)
             crows.append(
                 (
                     measure_label(name, ins, lang),
-                    _num(c.previous),
-                    _num(c.current),
-                    _num(c.difference, signed=True, mark="*" if _significant(p, conf) else ""),
-                    _num(p, 3),
+                    _num(ch.previous),
+                    _num(ch.current),
+                    _num(ch.difference, signed=True, mark="*" if _significant(p, conf) else ""),
+                    _p(p),
                 )
             )
         ccols = (
@@ -658,10 +682,12 @@ def _reliability(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
         if not is_defined(r.alpha):
             undefined.append(name)
             continue
-        if float(r.alpha) < 0.7:
+        if frame_value(r.alpha) < 0.7:
             low.append(name)
         for it in r.items:
-            if is_defined(it.alpha_if_deleted) and float(it.alpha_if_deleted) > float(r.alpha):
+            if is_defined(it.alpha_if_deleted) and frame_value(it.alpha_if_deleted) > frame_value(
+                r.alpha
+            ):
                 raise_alpha.append(f"{it.code} ({name})")
     notes: list[str] = []
     if low:
@@ -686,7 +712,7 @@ def _descriptives(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
     rows: list[tuple[Cell, ...]] = []
     for it in a.descriptives.items:
         dist = ""
-        if it.distribution:
+        if it.distribution and len(it.distribution) <= MAX_DISTRIBUTION:
             dist = " · ".join(str(v) for v in it.distribution.values())
         rows.append(
             (
@@ -758,6 +784,15 @@ def breakdown_table(
     return t
 
 
+def _parts(table: BreakdownTable) -> list[BreakdownTable]:
+    """``table`` split into tables of at most :data:`MEASURES_PER_TABLE` measures."""
+    b = table.breakdowns
+    return [
+        BreakdownTable(table.by, b[i : i + MEASURES_PER_TABLE])
+        for i in range(0, len(b), MEASURES_PER_TABLE)
+    ] or [table]
+
+
 def _breakdowns(inp: ReportInputs, lang: Lang) -> Section:
     ins = inp.instrument
     blocks: list[Block] = []
@@ -770,14 +805,18 @@ def _breakdowns(inp: ReportInputs, lang: Lang) -> Section:
     for name, table in inp.loaded.items():
         title = label("table.breakdown", lang, name=name.replace("_", " "))
         note = label("note.breakdown_loaded", lang)
-        blocks.append(breakdown_table(f"breakdown.{name}", title, table, ins, lang, (note,)))
+        for i, part in enumerate(_parts(table)):
+            key = f"breakdown.{name}" + (f".{i + 1}" if i else "")
+            blocks.append(breakdown_table(key, title, part, ins, lang, (note,)))
     if not inp.by_answer:
         blocks.append(Paragraph(label("missing.answer_breakdowns", lang), style="missing"))
     for code, table in inp.by_answer.items():
         question = _item_text(ins, code, lang, inp.organisation)
         title = label("table.breakdown", lang, name=code)
         note = label("note.breakdown_by_answer", lang, question=question)
-        blocks.append(breakdown_table(f"answer.{code}", title, table, ins, lang, (note,)))
+        for i, part in enumerate(_parts(table)):
+            key = f"answer.{code}" + (f".{i + 1}" if i else "")
+            blocks.append(breakdown_table(key, title, part, ins, lang, (note,)))
     return Section("breakdowns", label("section.breakdowns", lang), tuple(blocks))
 
 
@@ -895,7 +934,11 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         sq = _servqual(inputs, a, lg)
         if sq is not None:
             results.append(sq)
-        results += [_scores(inputs, a, lg), _reliability(inputs, a, lg), _descriptives(inputs, a, lg)]
+        results += [
+            _scores(inputs, a, lg),
+            _reliability(inputs, a, lg),
+            _descriptives(inputs, a, lg),
+        ]
     else:
         results.append(
             Section("scores", label("section.scores", lg), (_missing_results(inputs.current, lg),))
@@ -917,12 +960,14 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
     facts: dict[str, float] = {}
     if a is not None:
         if a.servqual is not None and is_defined(a.servqual.overall.gap):
-            facts["overall_gap"] = float(a.servqual.overall.gap)
+            facts["overall_gap"] = frame_value(a.servqual.overall.gap)
         if a.cvs is not None and is_defined(a.cvs.score.mean):
-            facts["cvs"] = float(a.cvs.score.mean)
+            facts["cvs"] = frame_value(a.cvs.score.mean)
         if a.nps is not None and is_defined(a.nps.score):
-            facts["nps"] = float(a.nps.score)
-        facts["margin_pp"] = float(a.precision.margin_pp) if is_defined(a.precision.margin_pp) else float("nan")
+            facts["nps"] = frame_value(a.nps.score)
+        facts["margin_pp"] = (
+            float(a.precision.margin_pp) if is_defined(a.precision.margin_pp) else float("nan")
+        )
     day = today or dt.date.today()
     s = inputs.current.study
     return Report(

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MAKERS", "Maker", "chart", "make"]
 
+SHORT = 34
+"""Longest statement text on a figure's axis (characters); longer ones are cut with …"""
+
 Maker = Callable[["ReportInputs", str], "str | None"]
 
 
@@ -48,7 +51,7 @@ def _names(inputs: ReportInputs, lang: str) -> dict[str, str]:
             item = next((i for i in ins.items() if i.code == code), None)
             if item is not None:
                 text = ins.text(item.text, lang, org=inputs.organisation or "{org}")
-                names[it.code] = text if len(text) <= 60 else text[:57].rstrip() + "…"
+                names[it.code] = text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
     return names
 
 

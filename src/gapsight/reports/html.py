@@ -22,9 +22,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from gapsight.reports.labels import label
-from gapsight.reports.model import Num, Report, Suppressed, cell_text
+from gapsight.reports.model import Num, Report, Suppressed, Table, cell_text
 
-__all__ = ["render_html", "stylesheet"]
+__all__ = ["column_widths", "render_html", "stylesheet"]
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +37,28 @@ def _environment() -> Environment:
     )
     env.globals["cell_text"] = cell_text
     env.globals["label"] = label
+    env.globals["column_widths"] = column_widths
     env.tests["numeric"] = lambda c: isinstance(c, Num | int) and not isinstance(c, bool)
     env.tests["suppressed"] = lambda c: isinstance(c, Suppressed)
     env.filters["svg"] = Markup
     return env
+
+
+def column_widths(table: Table) -> list[float]:
+    """Column widths in percent for a fixed table layout (WeasyPrint's automatic layout
+    measures every cell twice and dominates the PDF time): columns of long text get a
+    share by their average text length, numbers a narrow share."""
+    weights = []
+    for j, _ in enumerate(table.columns):
+        cells = [row[j] for row in table.rows if j < len(row)]
+        texts = [c for c in cells if isinstance(c, str)]
+        if texts and len(texts) * 2 >= len(cells):
+            avg = sum(len(t) for t in texts) / len(texts)
+            weights.append(min(8.0, max(1.2, avg / 8)))
+        else:
+            weights.append(1.0)
+    total = sum(weights) or 1.0
+    return [round(100 * w / total, 2) for w in weights]
 
 
 def stylesheet() -> str:

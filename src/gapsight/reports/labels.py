@@ -73,7 +73,10 @@ LABELS: dict[str, dict[str, str]] = {
         "nl": "{sent} verstuurd (schema: dag {days} na de uitnodiging)",
         "en": "{sent} sent (schedule: day {days} after the invitation)",
     },
-    "method.reminders.none": {"nl": "geen schema; {sent} verstuurd", "en": "no schedule; {sent} sent"},
+    "method.reminders.none": {
+        "nl": "geen schema; {sent} verstuurd",
+        "en": "no schedule; {sent} sent",
+    },
     "method.min_group": {"nl": "Minimale groepsgrootte", "en": "Minimum group size"},
     "method.aggregation": {"nl": "Aggregatie SERVQUAL", "en": "SERVQUAL aggregation"},
     "method.aggregation.item_means": {
@@ -217,8 +220,7 @@ LABELS: dict[str, dict[str, str]] = {
     "note.alpha_undefined": {
         "nl": "Alfa is niet te berekenen voor {scales} (te weinig complete antwoorden of "
         "geen spreiding).",
-        "en": "Alpha cannot be computed for {scales} (too few complete answers or no "
-        "variance).",
+        "en": "Alpha cannot be computed for {scales} (too few complete answers or no variance).",
     },
     "note.changes": {
         "nl": "Welch t-toets per maat, p gecorrigeerd volgens Holm over alle maten in de "

@@ -54,6 +54,8 @@ class Num:
     percent: bool = False
     signed: bool = False
     mark: str = ""
+    below: bool = False
+    """Print ``<value`` (a p-value under the smallest shown)."""
 
     def text(self, lang: str) -> str:
         """The displayed text: ``,`` as decimal separator in Dutch."""
@@ -66,7 +68,7 @@ class Num:
         if lang == "nl":
             s = s.replace(".", ",")
         s = s.replace("-", "−")
-        return s + ("%" if self.percent else "") + self.mark
+        return ("<" if self.below else "") + s + ("%" if self.percent else "") + self.mark
 
 
 @dataclass(frozen=True)

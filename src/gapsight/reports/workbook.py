@@ -39,7 +39,7 @@ def sheet_name(key: str, taken: set[str]) -> str:
 def _write(ws: object, table: Table) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    assert isinstance(ws, Worksheet)  # noqa: S101 - narrowing for the type checker
+    assert isinstance(ws, Worksheet)
     ws.append([table.title])
     ws.cell(row=1, column=1).font = Font(bold=True, size=12)
     ws.append(list(table.columns))
