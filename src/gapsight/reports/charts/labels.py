@@ -146,7 +146,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "gm_expected": {"nl": "Verwachte dienstverlening", "en": "Expected service"},
     "gm_perceived": {"nl": "Ervaren dienstverlening", "en": "Perceived service"},
     "gm_delivery": {
-        "nl": "Dienstverlening\n(incl. contact vooraf en achteraf)",
+        "nl": "Dienstverlening\n(incl. voor- en nazorg)",
         "en": "Service delivery\n(incl. pre- and post-contacts)",
     },
     "gm_communication": {
@@ -207,9 +207,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "reference_group": {"nl": "Referentiegroep", "en": "Reference group"},
     "comparison_group": {"nl": "Vergelijkingsgroep", "en": "Comparison group"},
     "flag_note": {
-        "nl": "▲ gemarkeerd: verschil groter dan de drempel en significant na correctie "
+        "nl": "▲ gemarkeerd: verschil groter dan de drempel\nen significant na correctie "
         "(p < {alpha})",
-        "en": "▲ flagged: difference above the threshold and significant after adjustment "
+        "en": "▲ flagged: difference above the threshold\nand significant after adjustment "
         "(p < {alpha})",
     },
     "mean_answer": {"nl": "Gemiddeld antwoord", "en": "Mean answer"},
@@ -227,9 +227,18 @@ DIMENSIONS: dict[str, dict[str, str]] = {
     "quality": {"nl": "Kwaliteit", "en": "Quality"},
     "appearance": {"nl": "Uitstraling", "en": "Appearance"},
     "handling": {"nl": "Afhandeling", "en": "Handling"},
-    "expectations": {"nl": "Verwachtingen", "en": "Expectations"},
-    "crm": {"nl": "Relatiebeheer", "en": "Relationship management"},
+    "expectations": {"nl": "Verwachtingsmanagement", "en": "Expectation management"},
+    "crm": {"nl": "Klantrelatiebeheer", "en": "Customer relationship management"},
     "cvs": {"nl": "CVS", "en": "CVS"},
+    "kto_service": {"nl": "Service", "en": "Service"},
+    "kto_quality": {"nl": "Kwaliteit", "en": "Quality"},
+    "kto_appearance": {"nl": "Uitstraling", "en": "Appearance"},
+    "kto_reliability": {"nl": "Betrouwbaarheid", "en": "Reliability"},
+    "kto_competence": {"nl": "Deskundigheid", "en": "Competence"},
+    "kto_handling": {"nl": "Afhandeling", "en": "Handling"},
+    "kto_communication": {"nl": "Externe communicatie", "en": "External communication"},
+    "kto_expectations": {"nl": "Verwachtingsmanagement", "en": "Expectation management"},
+    "kto_crm": {"nl": "Klantrelatiebeheer", "en": "Customer relationship management"},
 }
 """Default display names of dimension ids."""
 
