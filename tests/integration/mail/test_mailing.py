@@ -127,6 +127,13 @@ def test_reminders_follow_the_schedule_skip_completed_and_opted_out(
                 .values(completed=True)
             )
         client = TestClient(create_app(settings))
+        # The personal link in the mail opens the questionnaire (respondent pages).
+        mailed = smtp.handler.to("bob@example.org")[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        personal = re.search(r"https://survey\.example\.org(/r/\S+)", mailed)
+        assert personal is not None
+        opened = client.get(personal.group(1))
+        assert opened.status_code == 200, opened.text
+        assert client.get("/r/not-a-real-token").status_code == 404
         optout = _links(settings).optout_url(ids["carla@example.org"]).split("example.org", 1)[1]
         page = client.get(optout)  # a link scanner's visit changes nothing
         assert page.status_code == 200 and "Afmelden voor dit onderzoek" in page.text
