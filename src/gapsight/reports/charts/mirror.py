@@ -214,7 +214,8 @@ def _mirror_drawing(
             fontsize=SMALL_PT,
         )
     desc = "; ".join(
-        f"{it.code}: {fmt(it.reference_mean, lang)} / {fmt(it.comparison_mean, lang)}"
+        f"{_label(it, lang, names).removeprefix('▲ ')}: "
+        f"{fmt(it.reference_mean, lang)} / {fmt(it.comparison_mean, lang)}"
         f" ({fmt(it.gap, lang, 2, sign=True)}{', ▲' if it.flagged else ''})"
         for g in groups
         for it in g

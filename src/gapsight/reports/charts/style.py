@@ -218,7 +218,7 @@ def to_svg(d: Drawing) -> str:
         d.figure.savefig(
             buf,
             format="svg",
-            metadata={"Date": None, "Creator": "gapsight", "Title": d.title},
+            metadata={"Date": None, "Creator": "gapsight"},
         )
     svg = buf.getvalue()
     match = _SVG_OPEN.search(svg)
