@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gapsight.config import Settings
@@ -88,8 +88,11 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
     )
 
 
-class DatabaseUnavailable(ValueError):
-    """The database cannot be opened (server down, wrong password, unwritable file)."""
+class DatabaseUnavailable(SQLAlchemyError, ValueError):
+    """The database cannot be opened (server down, wrong password, unwritable file).
+
+    A ``ValueError`` (the CLI prints it as one line) and an ``SQLAlchemyError`` (code
+    that handles database errors catches it too)."""
 
 
 @contextmanager
