@@ -17,6 +17,7 @@ NOUNS = (
     "server",
     "mail",
     "token",
+    "signals",
 )
 """Command modules, in the order their commands appear in ``gapsight --help``."""
 
