@@ -26,8 +26,18 @@ from sqlalchemy.orm import Session
 from gapsight.services.users import find_user
 from gapsight.store.models import ApiToken, User
 
-__all__ = ["PREFIX", "authenticate", "create_token", "list_tokens", "revoke_token"]
+__all__ = [
+    "LAST_USED_RESOLUTION",
+    "PREFIX",
+    "authenticate",
+    "create_token",
+    "list_tokens",
+    "revoke_token",
+]
 
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+"""``last_used_at`` is refreshed at most this often, so that a busy API client does not
+turn every read into a database write."""
 PREFIX = "gs_"
 """Every gapsight API token starts with this, so secret scanners can recognise it."""
 
@@ -56,8 +66,8 @@ def create_token(session: Session, *, user_email: str, name: str = "") -> tuple[
 
 
 def authenticate(session: Session, token: str) -> User | None:
-    """The user of a valid, unrevoked ``token`` (and its last use recorded), or
-    ``None``."""
+    """The user of a valid, unrevoked ``token`` (its last use recorded, to the
+    minute), or ``None``."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     row = session.scalars(
@@ -65,7 +75,12 @@ def authenticate(session: Session, token: str) -> User | None:
     ).one_or_none()
     if row is None:
         return None
-    row.last_used_at = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC datetimes
+    if last is None or now - last >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
     return session.get(User, row.user_id)
 
 
