@@ -35,7 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from gapsight.mail import outbox
-from gapsight.mail.transport import PermanentFailure, TransientFailure, Transport
+from gapsight.mail.transport import MailFailure, PermanentFailure, TransientFailure, Transport
 
 __all__ = ["BatchResult", "Sender", "start_thread", "worker_id"]
 
@@ -99,7 +99,15 @@ class Sender:
             self.engine, self.name, limit=self.batch_size, now=self.clock()
         ):
             try:
-                self.transport.send(message.message(self.sender_address))
+                try:
+                    self.transport.send(message.message(self.sender_address))
+                except MailFailure:
+                    raise
+                except Exception as exc:
+                    # A fault outside the SMTP conversation (a malformed header, a bug):
+                    # retried like a transient failure, so it cannot block the batch.
+                    log.exception("mail %s could not be built or sent", message.id)
+                    raise TransientFailure(f"{type(exc).__name__}: {exc}") from exc
             except PermanentFailure as exc:
                 log.warning("mail %s to %s refused: %s", message.id, message.recipient, exc)
                 outbox.mark_failed(

@@ -119,3 +119,19 @@ def test_periodic_tasks_run_and_their_errors_do_not_stop_the_sender(db_engine: E
     )
     sender.run_tasks()
     assert calls == ["broken", "ok"]
+
+
+class _Broken:
+    def send(self, message: object) -> None:
+        raise ValueError("header contains a newline")
+
+
+def test_an_unexpected_error_while_sending_is_retried_not_stuck(db_engine: Engine) -> None:
+    _put(db_engine, "a")
+    _put(db_engine, "b")
+    sender = Sender(db_engine, _Broken(), sender_address="gs@x.org", clock=lambda: T0)
+    assert sender.run_once().retried == 2
+    with unit_of_work(db_engine) as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+        assert {r.status for r in rows} == {"pending"}
+        assert all("ValueError" in (r.last_error or "") for r in rows)
