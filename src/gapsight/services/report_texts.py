@@ -49,6 +49,7 @@ def set_recommendations(session: Session, wave_id: int, text: str) -> None:
     if not text:
         if row is not None:
             session.delete(row)
+            session.flush()
         return
     if row is None:
         session.add(ReportText(wave_id=wave_id, recommendations=text))
