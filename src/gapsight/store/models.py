@@ -19,7 +19,7 @@ Example::
 
     >>> from gapsight.store.models import Base
     >>> sorted(Base.metadata.tables)[:3]
-    ['characteristic_definitions', 'instrument_versions', 'invitations']
+    ['api_tokens', 'characteristic_definitions', 'improvement_actions']
 """
 
 from __future__ import annotations
