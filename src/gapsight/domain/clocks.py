@@ -50,12 +50,14 @@ days — 2026 is no lustrum year)::
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from gapsight.domain.calendar import WorkingCalendar
+from gapsight.domain.problems import FieldProblem, InvalidInput
 
 __all__ = [
     "DEADLINE_UNITS",
@@ -91,11 +93,54 @@ class DeadlineRule:
     remind_before: int = 1
     escalate_after: int = 0
 
+    @classmethod
+    def from_settings(cls, data: Mapping[str, Any], *, field: str = "deadline") -> DeadlineRule:
+        """Read a rule stored in settings, e.g. ``{"amount": 5, "unit": "working_days",
+        "remind_before": 1, "escalate_after": 0}``; missing keys other than ``amount``
+        take the defaults. Raises :class:`InvalidInput` naming ``field``.
+
+        >>> DeadlineRule.from_settings({"amount": 1, "unit": "calendar_days"}).unit
+        'calendar_days'
+        """
+        try:
+            return cls(
+                amount=_count(data["amount"]),
+                unit=data.get("unit", "working_days"),
+                remind_before=_count(data.get("remind_before", 1)),
+                escalate_after=_count(data.get("escalate_after", 0)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        field,
+                        "deadline_invalid",
+                        f"{field} needs a whole amount >= 0 and a unit "
+                        f"({', '.join(DEADLINE_UNITS)})",
+                    )
+                ]
+            ) from exc
+
+    def to_settings(self) -> dict[str, Any]:
+        """The JSON form read by :meth:`from_settings`."""
+        return {
+            "amount": self.amount,
+            "unit": self.unit,
+            "remind_before": self.remind_before,
+            "escalate_after": self.escalate_after,
+        }
+
     def __post_init__(self) -> None:
         if self.unit not in DEADLINE_UNITS:
             raise ValueError(f"unit must be one of {', '.join(DEADLINE_UNITS)}, not {self.unit!r}")
         if self.amount < 0 or self.remind_before < 0 or self.escalate_after < 0:
             raise ValueError("amount, remind_before and escalate_after must be >= 0")
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("a whole number is required")
+    return value
 
 
 def _require_aware(value: dt.datetime, name: str) -> None:

@@ -36,14 +36,8 @@ from sqlalchemy.orm import Session
 from gapsight.domain.clocks import ClockState
 from gapsight.domain.signals import COMPLETENESS_FIELDS, completeness
 from gapsight.domain.trends import Trend, TrendSettings, detect_trends
-from gapsight.services.signals import (
-    _aware,
-    _org,
-    calendar_for,
-    config_for,
-    list_signals,
-    signal_clocks,
-)
+from gapsight.services.organisations import get_organisation as _org
+from gapsight.services.signals import calendar_for, config_for, list_signals, signal_clocks
 from gapsight.store.models import ImprovementAction, Signal, SignalUpdate
 
 __all__ = [
@@ -75,6 +69,11 @@ def months_back(last: str, n: int) -> list[str]:
     year, mon = (int(p) for p in last.split("-"))
     index = year * 12 + mon - 1
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - n + 1, index + 1)]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes; gapsight stores UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def _month_of(signal: Signal, tz: ZoneInfo) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from gapsight.domain.calendar import HolidayPolicy, WorkingCalendar
 from gapsight.domain.clocks import ClockState, DeadlineRule, start_clock
+from gapsight.domain.problems import InvalidInput
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CAL = WorkingCalendar()
@@ -101,3 +102,13 @@ def test_naive_datetimes_are_refused() -> None:
         clock.state(dt.datetime(2026, 1, 5))
     with pytest.raises(ValueError):
         DeadlineRule(-1)
+
+
+def test_rules_from_settings() -> None:
+    rule = DeadlineRule(5, "calendar_days", remind_before=2, escalate_after=1)
+    assert DeadlineRule.from_settings(rule.to_settings()) == rule
+    assert DeadlineRule.from_settings({"amount": 5}) == DeadlineRule(5)
+    for bad in ({}, {"amount": "5"}, {"amount": 5, "unit": "weeks"}, {"amount": -1}):
+        with pytest.raises(InvalidInput) as err:
+            DeadlineRule.from_settings(bad, field="forward")
+        assert [(p.field, p.code) for p in err.value.problems] == [("forward", "deadline_invalid")]
