@@ -195,9 +195,10 @@ def _ep_drawing(
 
 
 def _item_label(it: ItemGap, lang: Lang, names: Mapping[str, str] | None) -> str:
+    """``07 · Reliability``, or with a statement text two lines: text, then dimension."""
     dim = dimension_name(it.dimension, lang, names)
     if names and it.code in names:
-        return f"{it.code} {names[it.code]} · {dim}"
+        return f"{it.code} {names[it.code]}\n{dim}"
     return f"{it.code} · {dim}"
 
 
@@ -249,7 +250,8 @@ def _items_drawing(
     span = max(span_hi - span_lo, 0.5)
     method = text(f"adjust_{result.adjustment}", lang)
     with drawing():
-        fig = new_figure(0.9 + 0.235 * n)
+        two_lines = bool(names) and any(it.code in (names or {}) for it in ordered)
+        fig = new_figure(1.1 + (0.31 if two_lines else 0.235) * (n + 1))
         ax = fig.add_subplot()
         sig_codes: list[str] = []
         for row, it in enumerate(ordered):
@@ -297,22 +299,30 @@ def _items_drawing(
             tick.set_color(PALETTE["black"])
             if it.code in sig_codes:
                 tick.set_fontweight("bold")
-        ax.set_ylim(n - 0.4, -0.6)
-        ax.set_xlim(span_lo - span * 0.2, span_hi + span * 0.2)
+        ax.set_ylim(n + 0.4, -0.6)  # one free row at the bottom for the direction words
+        ax.set_xlim(span_lo - span * 0.3, span_hi + span * 0.3)
+        for x, key, ha in ((-1, "shortfall", "right"), (1, "surplus", "left")):
+            ax.text(
+                x * span * 0.02,
+                n - 0.05,
+                text(key, lang),
+                ha=ha,
+                va="center",
+                fontsize=SMALL_PT,
+                color=PALETTE["dark_grey"],
+            )
         ax.axvline(0, color=PALETTE["black"], linewidth=0.9)
         ax.xaxis.set_major_formatter(number_formatter(lang))
         ax.grid(axis="x", color=PALETTE["light_grey"], linewidth=0.5)
         ax.set_axisbelow(True)
-        ax.set_xlabel(
-            f"{text('shortfall', lang)}    {text('gap_axis', lang)}    {text('surplus', lang)}"
-        )
+        ax.set_xlabel(text("gap_axis", lang))
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         if sig_codes or result.adjustment != "none":
             note = text("sig_item_note", lang, method=method, alpha=fmt(alpha, lang, 2))
         else:
             note = text("sig_none_note", lang)
-        ax.set_title(note, fontsize=SMALL_PT, color=PALETTE["dark_grey"], loc="left")
+        fig.suptitle(note, fontsize=SMALL_PT, color=PALETTE["dark_grey"], x=0.01, ha="left")
     parts = [
         f"{it.code} {fmt(it.gap, lang, 2, sign=True)}"
         + (f" ({text('significant', lang)})" if it.code in sig_codes else "")

@@ -22,6 +22,7 @@ flags are also shown by text, markers, hatching or line style.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -224,11 +225,13 @@ def to_svg(d: Drawing) -> str:
     match = _SVG_OPEN.search(svg)
     if match is None:  # matplotlib always writes one; keep the figure rather than fail
         return svg
+    # ids unique per figure (several SVGs are inlined in one HTML page) yet deterministic
+    key = hashlib.sha256(f"{d.title}\n{d.desc}".encode()).hexdigest()[:10]
     head = match.group(0)
-    opened = head[:-1] + ' role="img" aria-labelledby="gs-title gs-desc">'
+    opened = head[:-1] + f' role="img" aria-labelledby="gs-title-{key} gs-desc-{key}">'
     inserted = (
-        f'\n <title id="gs-title">{escape(d.title)}</title>'
-        f'\n <desc id="gs-desc">{escape(d.desc)}</desc>'
+        f'\n <title id="gs-title-{key}">{escape(d.title)}</title>'
+        f'\n <desc id="gs-desc-{key}">{escape(d.desc)}</desc>'
     )
     return svg[: match.start()] + opened + inserted + svg[match.end() :]
 

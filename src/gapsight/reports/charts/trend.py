@@ -151,6 +151,7 @@ def _trend_drawing(
     )
     x_of = {w: i for i, w in enumerate(waves)}
     label_all = len(series) == 1
+    signed = measure in ("nps", "gap")
     confidence = next((p.confidence for s in series for p in s.points), 0.95)
     desc_parts: list[str] = []
     end_labels: list[tuple[float, float, str, str]] = []
@@ -191,7 +192,7 @@ def _trend_drawing(
             for j, (x, y) in enumerate(zip(xs, ys, strict=True)):
                 if label_all and j < len(xs) - 1:
                     ax.annotate(
-                        fmt(y, lang, dec),
+                        fmt(y, lang, dec, sign=signed),
                         (x, y),
                         xytext=(6, 4),
                         textcoords="offset points",
@@ -199,10 +200,10 @@ def _trend_drawing(
                         color="black",
                     )
             if xs:
-                end_labels.append((xs[-1], ys[-1], fmt(ys[-1], lang, dec), colour))
+                end_labels.append((xs[-1], ys[-1], fmt(ys[-1], lang, dec, sign=signed), colour))
             desc_parts.append(
                 f"{dimension_name(s.name, lang)}: "
-                + ", ".join(f"{p.wave} {fmt(p.value, lang, dec)}" for p in s.points)
+                + ", ".join(f"{p.wave} {fmt(p.value, lang, dec, sign=signed)}" for p in s.points)
             )
         if reference is not None:
             ax.axhline(reference, color=PALETTE["dark_grey"], linestyle=(0, (5, 3)), linewidth=1)
@@ -224,7 +225,10 @@ def _trend_drawing(
         _end_labels(ax, end_labels)
         ax.set_xticks(range(len(waves)))
         ax.set_xticklabels(waves)
-        ax.set_xlim(-0.4, len(waves) - 0.4 + (0.3 if len(waves) > 1 else 0.4))
+        if len(waves) == 1:
+            ax.set_xlim(-1.0, 1.0)
+        else:
+            ax.set_xlim(-0.4, len(waves) - 0.4 + 0.3)
         ax.set_xlabel(text("wave", lang))
         ax.set_ylabel(text(f"measure_{measure}", lang))
         ax.yaxis.set_major_formatter(number_formatter(lang))

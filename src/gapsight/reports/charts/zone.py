@@ -112,7 +112,8 @@ def _zone_drawing(
     n = len(items)
     used: list[str] = []
     with drawing():
-        fig = new_figure(1.1 + 0.26 * n)
+        two_lines = any(names and z.code in names for z in items)
+        fig = new_figure(1.1 + (0.34 if two_lines else 0.26) * n)
         ax = fig.add_subplot()
         for row, z in enumerate(items):
             mn, ds, p = value(z.minimum), value(z.desired), value(z.perception)
@@ -156,8 +157,10 @@ def _zone_drawing(
         labels = []
         for z in items:
             dim = dimension_name(z.dimension, lang, names)
-            short = f" {names[z.code]}" if names and z.code in names else ""
-            labels.append(f"{z.code}{short} · {dim}")
+            if names and z.code in names:  # statement text, dimension on a second line
+                labels.append(f"{z.code} {names[z.code]}\n{dim}")
+            else:
+                labels.append(f"{z.code} · {dim}")
         ax.set_yticks(range(n))
         ax.set_yticklabels(labels)
         ax.set_ylim(n - 0.4, -0.6)
