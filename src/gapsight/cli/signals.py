@@ -217,6 +217,9 @@ def trends(
     month: str = typer.Option(..., help="The month to test (YYYY-MM)."),
     by: str = typer.Option("theme", help="theme or category."),
     supplier: str | None = typer.Option(None),
+    notify: bool = typer.Option(
+        False, "--notify", help="Also e-mail them to the coordinator (once per month)."
+    ),
     organisation: int | None = OrganisationOption,
     data_dir: Path | None = common.DataDirOption,
     database_url: str | None = common.DatabaseUrlOption,
@@ -229,9 +232,14 @@ def trends(
     try:
         with unit_of_work(engine) as session:
             org_id = _org_id(session, organisation)
-            found = signal_reports.signal_trends(
-                session, org_id, last_month=month, by=by, supplier=supplier
-            )
+            if notify and supplier is None:
+                found = signal_reports.notify_trends(
+                    session, org_id, last_month=month, by=by, now=_now()
+                )
+            else:
+                found = signal_reports.signal_trends(
+                    session, org_id, last_month=month, by=by, supplier=supplier
+                )
     finally:
         engine.dispose()
     if not found:

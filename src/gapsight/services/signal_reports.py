@@ -48,6 +48,7 @@ __all__ = [
     "month_bounds",
     "monthly_bundle",
     "months_back",
+    "notify_trends",
     "signal_trends",
     "supplier_report",
 ]
@@ -352,3 +353,36 @@ def signal_trends(
         for key in keys:
             counts.setdefault(key, [0] * len(period))[position[_month_of(signal, tz)]] += 1
     return detect_trends(counts, s)
+
+
+def notify_trends(
+    session: Session,
+    organisation_id: int,
+    *,
+    last_month: str,
+    now: dt.datetime,
+    by: str = "theme",
+    settings: TrendSettings | None = None,
+) -> list[Trend]:
+    """Send the trends of ``last_month`` to the coordinator (``coordinator_email`` in
+    ``settings["signals"]``) as one outbox message, once per organisation, month and
+    ``by`` (dedupe key ``signal-trends:<org>:<month>:<by>``). Returns the trends; no
+    message when there are none or no coordinator is set."""
+    from gapsight.mail.outbox import enqueue
+
+    found = signal_trends(session, organisation_id, last_month=last_month, by=by, settings=settings)
+    config = config_for(_org(session, organisation_id))
+    if found and config.coordinator_email:
+        lines = [f"- {t.kind}: {t.explain()}" for t in found]
+        enqueue(
+            session,
+            kind="signal_trends",
+            dedupe_key=f"signal-trends:{organisation_id}:{last_month}:{by}",
+            recipient=config.coordinator_email,
+            subject=f"Signals {last_month}: {len(found)} {by} trend(s) worth a closer look",
+            text="These rose or recurred beyond their own history:\n\n"
+            + "\n".join(lines)
+            + "\n\nMethod: Poisson exceedance against the previous months (docs/signals.md).\n",
+            now=now,
+        )
+    return found

@@ -105,7 +105,7 @@ def test_add_list_import_report_trends(tmp_path: Path) -> None:
     assert '"total": 5' in report.output
     bundles = run("signals", "report", "--month", "2026-03")
     assert bundles.exit_code == 0 and "Export" in bundles.output
-    trends = run("signals", "trends", "--month", "2026-03")
+    trends = run("signals", "trends", "--month", "2026-03", "--notify")
     assert trends.exit_code == 0 and "rising late-delivery: 5 this period" in trends.output
     clocks = run("signals", "clocks")
     assert clocks.exit_code == 0 and "messages queued" in clocks.output

@@ -402,3 +402,22 @@ def test_import_rejects_unknown_columns(db_engine: Engine, tmp_path: Path) -> No
     assert [(p.row, p.column) for p in err.value.problems] == [(None, "Shoe size")]
     with unit_of_work(db_engine) as session:
         assert session.scalar(select(func.count()).select_from(SignalUpdate)) == 0
+
+
+def test_trends_are_sent_to_the_coordinator_once(db_engine: Engine) -> None:
+    from gapsight.store.models import Organisation, OutboxMessage
+
+    org_id = _scripted_month(db_engine)
+    with unit_of_work(db_engine) as session:
+        assert signal_reports.notify_trends(session, org_id, last_month="2026-03", now=NOW)
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        org = session.get(Organisation, org_id)
+        assert org is not None
+        org.settings = {"signals": {"coordinator_email": "coord@ssc.example"}}
+    for _ in range(2):
+        with unit_of_work(db_engine) as session:
+            signal_reports.notify_trends(session, org_id, last_month="2026-03", now=NOW)
+    with unit_of_work(db_engine) as session:
+        sent = session.scalars(select(OutboxMessage)).all()
+        assert [(m.kind, m.recipient) for m in sent] == [("signal_trends", "coord@ssc.example")]
+        assert "late-delivery: 6 this period" in (sent[0].body_text or "")
