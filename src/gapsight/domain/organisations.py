@@ -8,7 +8,9 @@ documentation list the same choices:
 - ``improvement_rule``: how "improved by at least 10 percentage points" is read
   (``certification.md``, open interpretation): ``absolute`` = +1.0 point on a 0–10
   score (default), ``relative`` = +10 %;
-- ``period_months``: the period of "periodic" criteria (a KTO every … months), 1–60.
+- ``period_months``: the period of "periodic" criteria (a KTO every … months), 1–60;
+- ``calendar``: the working-day calendar (``docs/calendar.md``) and ``signals``: the
+  signal register's rules (``docs/signals.md``), each checked by its own module.
 
 Example::
 
@@ -75,4 +77,27 @@ def check_organisation(name: str, settings: Mapping[str, Any]) -> list[FieldProb
                 f"the period must be {lo}-{hi} months, got {months!r}",
             )
         )
+    out.extend(_nested_problems(settings))
     return out
+
+
+def _nested_problems(settings: Mapping[str, Any]) -> list[FieldProblem]:
+    """Problems in the ``calendar`` and ``signals`` settings (see ``docs/calendar.md``
+    and ``docs/signals.md``), checked by the modules that own them."""
+    from gapsight.domain.calendar import HolidayPolicy
+    from gapsight.domain.problems import InvalidInput
+    from gapsight.domain.signals import SignalConfig
+
+    found: list[FieldProblem] = []
+    for key, parse in (
+        ("calendar", HolidayPolicy.from_settings),
+        ("signals", SignalConfig.from_settings),
+    ):
+        if key in settings:
+            try:
+                parse(settings[key])
+            except InvalidInput as exc:
+                found.extend(exc.problems)
+            except (TypeError, AttributeError, ValueError):
+                found.append(FieldProblem(key, f"{key}_invalid", f"{key} must be an object"))
+    return found

@@ -162,3 +162,14 @@ def test_working_days_between_matches_a_day_by_day_count(a: D, b: D) -> None:
         hi = lo + dt.timedelta(days=400)
     count = sum(CAL.is_working_day(lo + dt.timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
     assert CAL.working_days_between(lo, hi) == count
+
+
+def test_organisation_settings_check_the_calendar_and_signals() -> None:
+    from gapsight.domain.organisations import check_organisation
+
+    problems = check_organisation(
+        "Acme", {"calendar": {"liberation_day": "x"}, "signals": {"acknowledge_days": 0}}
+    )
+    assert [p.code for p in problems] == ["calendar_liberation_day", "days_range"]
+    assert [p.code for p in check_organisation("Acme", {"calendar": 5})] == ["calendar_invalid"]
+    assert check_organisation("Acme", {"calendar": {"good_friday": True}}) == []
