@@ -49,14 +49,17 @@ def column_widths(table: Table) -> list[float]:
     measures every cell twice and dominates the PDF time): columns of long text get a
     share by their average text length, numbers a narrow share."""
     weights = []
-    for j, _ in enumerate(table.columns):
+    for j, heading in enumerate(table.columns):
         cells = [row[j] for row in table.rows if j < len(row)]
         texts = [c for c in cells if isinstance(c, str)]
+        longest_word = max((len(w) for w in heading.split()), default=1)
         if texts and len(texts) * 2 >= len(cells):
             avg = sum(len(t) for t in texts) / len(texts)
-            weights.append(min(8.0, max(1.2, avg / 8)))
+            widest = max(len(t) for t in texts)
+            short = widest / 7 if widest <= 16 else 0.0  # codes: never wrap them
+            weights.append(min(8.0, max(1.4, avg / 8, longest_word / 7, short)))
         else:
-            weights.append(1.0)
+            weights.append(max(1.0, longest_word / 7))
     total = sum(weights) or 1.0
     return [round(100 * w / total, 2) for w in weights]
 

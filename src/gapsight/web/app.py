@@ -64,6 +64,7 @@ ROUTERS = (
     "instruments",
     "studies",
     "fieldwork",
+    "reports",
     "optout",
     "mailing",
     "tokens",

@@ -1,0 +1,35 @@
+"""The research report in the web app: the study page links it, the page renders in the
+user's language, the Excel download works, and other organisations cannot read it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gapsight.reports.labels import label
+from gapsight.services import demo
+from gapsight.web.app import create_app
+
+from .helpers import Browser
+
+
+@pytest.mark.slow
+def test_the_demo_coordinator_reads_the_report_of_a_wave(sqlite_settings: Any) -> None:
+    result = demo.install(sqlite_settings)
+    study = next(w.study_id for w in result.waves if w.name == "Klantonderzoek 2024")
+    with Browser(create_app(sqlite_settings), headers={"accept-language": "nl"}) as browser:
+        assert browser.login(demo.DEMO_EMAIL, demo.DEMO_PASSWORD).status_code == 303
+        show = browser.get(f"/studies/{study}").text
+        assert f'href="/studies/{study}/report"' in show
+        assert "Onderzoeksrapport" in show
+        page = browser.get(f"/studies/{study}/report")
+        assert page.status_code == 200
+        assert label("section.conclusions", "nl") in page.text
+        assert label("section.questionnaire", "nl") in page.text
+        xlsx = browser.get(f"/studies/{study}/report?format=xlsx")
+        assert xlsx.status_code == 200
+        assert xlsx.content[:2] == b"PK"
+        assert "attachment" in xlsx.headers["content-disposition"]
+        assert browser.get(f"/studies/{study}/report?format=doc").status_code == 404
+        assert browser.get("/studies/999999/report").status_code == 404
