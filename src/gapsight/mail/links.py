@@ -35,7 +35,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 __all__ = ["Links"]
 
@@ -77,6 +77,6 @@ class Links:
         """The invitation id of a valid opt-out token, ``None`` for anything else."""
         try:
             value = self._signer().loads(token)
-        except BadSignature:
+        except BadData:
             return None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
