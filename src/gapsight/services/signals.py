@@ -63,6 +63,7 @@ __all__ = [
     "IMPORT_COLUMNS",
     "ClockMessage",
     "ImportResult",
+    "PublicStatus",
     "Registered",
     "add_update",
     "calendar_for",
@@ -72,6 +73,7 @@ __all__ = [
     "get_signal",
     "import_signals",
     "list_signals",
+    "public_status",
     "register_signal",
     "run_clocks",
     "signal_clocks",
@@ -267,6 +269,44 @@ def find_by_status_token(session: Session, token: str) -> Signal | None:
     if not token:
         return None
     return session.scalars(select(Signal).where(Signal.status_token_hash == _hash(token))).first()
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the client's private status link shows — that one signal only, without
+    internal notes, names of staff or other clients: the dates, category label,
+    status, the last message sent to the client and the resolution."""
+
+    received_on: dt.date
+    category: str
+    status: str
+    last_message: str | None
+    last_message_on: dt.date | None
+    resolution: str | None
+    closed_on: dt.date | None
+
+
+def public_status(session: Session, token: str, *, lang: str = "nl") -> PublicStatus | None:
+    """The public view of the signal behind ``token`` (``None`` for an unknown token)."""
+    signal = find_by_status_token(session, token)
+    if signal is None:
+        return None
+    config = config_for(_org(session, signal.organisation_id))
+    tz = ZoneInfo(config.timezone)
+    try:
+        label = config.category(signal.category).label(lang)
+    except KeyError:
+        label = signal.category
+    contact = signal.last_client_contact_at
+    return PublicStatus(
+        received_on=_aware(signal.received_at).astimezone(tz).date(),
+        category=label,
+        status=signal.status,
+        last_message=signal.feedback_to_client,
+        last_message_on=None if contact is None else _aware(contact).astimezone(tz).date(),
+        resolution=signal.resolution if signal.status in {"resolved", "closed"} else None,
+        closed_on=signal.closed_on,
+    )
 
 
 def updates_of(session: Session, signal_id: int) -> list[SignalUpdate]:

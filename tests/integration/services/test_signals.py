@@ -421,3 +421,37 @@ def test_trends_are_sent_to_the_coordinator_once(db_engine: Engine) -> None:
         sent = session.scalars(select(OutboxMessage)).all()
         assert [(m.kind, m.recipient) for m in sent] == [("signal_trends", "coord@ssc.example")]
         assert "late-delivery: 6 this period" in (sent[0].body_text or "")
+
+
+def test_the_public_status_shows_that_one_signal_only(db_engine: Engine) -> None:
+    org_id = _org(db_engine)
+    with unit_of_work(db_engine) as session:
+        mine = signals.register_signal(
+            session, org_id, _values(contact_person="Piet"), now=at(2026, 3, 2)
+        )
+        signals.register_signal(session, org_id, _values(description="Other"), now=NOW)
+        signals.add_update(
+            session, mine.signal.id, at=at(2026, 3, 3), by="Ann", what="Internal: call ICT"
+        )
+        signals.add_update(
+            session,
+            mine.signal.id,
+            at=at(2026, 3, 4),
+            by="Ann",
+            what="We expect a fix Friday",
+            kind="client_message",
+        )
+        view = signals.public_status(session, mine.status_token)
+        assert signals.public_status(session, "nope") is None
+    assert view == signals.PublicStatus(
+        received_on=dt.date(2026, 3, 2),
+        category="Klacht",
+        status="acknowledged",
+        last_message="We expect a fix Friday",
+        last_message_on=dt.date(2026, 3, 4),
+        resolution=None,
+        closed_on=None,
+    )
+    shown = repr(view)
+    for secret in ("Ann", "Piet", "Internal", "Laptop", "Gemeente", "ICT-Partner", "Other"):
+        assert secret not in shown
