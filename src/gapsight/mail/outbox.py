@@ -204,6 +204,11 @@ def claim(
             t.headers,
         )
     )
+    # Look first (a read), claim only when something is due: an idle sender then never
+    # takes SQLite's write lock. The claim re-checks the condition itself.
+    with unit_of_work(engine) as session:
+        if session.scalar(select(t.id).where(due).limit(1)) is None:
+            return []
     with unit_of_work(engine) as session:
         rows = session.execute(stmt).all()
     claimed = [
