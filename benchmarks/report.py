@@ -139,8 +139,11 @@ def main() -> None:
                 wall_s, cpu_s, timings, size = runs[len(runs) // 2]
                 phases = timings.seconds
                 total = sum(phases.values()) or 1.0
+                cpu_total = sum(timings.cpu.values()) or 1.0
                 shares = ", ".join(
-                    f"{k} {v:.2f} s ({100 * v / total:.0f} %)" for k, v in phases.items()
+                    f"{k} {v:.2f} s ({100 * v / total:.0f} %; CPU {timings.cpu[k]:.2f} s, "
+                    f"{100 * timings.cpu[k] / cpu_total:.0f} %)"
+                    for k, v in phases.items()
                 )
                 walls = ", ".join(f"{r[0]:.1f}" for r in runs)
                 print(
@@ -149,8 +152,12 @@ def main() -> None:
                 )
                 if fmt == "pdf":
                     median = statistics.median(r[0] for r in runs)
-                    verdict = "meets" if median < 15 else "misses"
-                    print(f"pdf target < 15 s: {verdict} ({median:.1f} s)")
+                    cpu_median = statistics.median(r[1] for r in runs)
+                    print(
+                        f"pdf target < 15 s: wall {median:.1f} s "
+                        f"({'meets' if median < 15 else 'misses'}), CPU {cpu_median:.1f} s "
+                        f"({'meets' if cpu_median < 15 else 'misses'} on an idle machine)"
+                    )
         finally:
             engine.dispose()
         print(machine())
