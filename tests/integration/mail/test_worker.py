@@ -175,3 +175,33 @@ def test_two_workers_on_one_database_send_each_message_once(
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_a_refused_sender_address_is_our_problem_not_a_bounce(
+    db_engine: Engine, smtp: SmtpServer
+) -> None:
+    study_id = study_with_sample(db_engine, [("ok@example.org", None, "nl")])
+    with unit_of_work(db_engine) as session:
+        invitation_id = session.scalars(
+            select(Invitation.id).where(Invitation.wave_id == study_id)
+        ).one()
+        outbox.enqueue(
+            session,
+            kind="invitation",
+            dedupe_key="invitation:x",
+            recipient="ok@example.org",
+            subject="s",
+            text="t",
+            invitation_id=invitation_id,
+        )
+    smtp.handler.refuse_sender = "553 5.7.1 sender address rejected"
+    clock = Clock()
+    sender = Sender(db_engine, _transport(smtp), sender_address="bad@x.org", clock=clock)
+    assert sender.run_once().retried == 1
+    smtp.handler.refuse_sender = None
+    clock.advance(outbox.backoff(1))
+    assert sender.run_once().sent == 1
+    with unit_of_work(db_engine) as session:
+        invitation = session.get(Invitation, invitation_id)
+        assert invitation is not None
+        assert invitation.bounced_at is None and invitation.delivered_at is not None
