@@ -115,17 +115,18 @@ def send(
 
 @mail_app.command("status")
 def status(
+    study: int | None = typer.Option(None, "--study", help="Only the mail of this study."),
     data_dir: Path | None = common.DataDirOption,
     database_url: str | None = common.DatabaseUrlOption,
 ) -> None:
-    """Messages in the outbox per status."""
+    """Messages in the outbox per status (all, or one study's)."""
     from gapsight.mail import outbox
     from gapsight.store.database import unit_of_work
 
     _settings, engine, _secret, _links = _context(data_dir, database_url)
     try:
         with unit_of_work(engine) as session:
-            found = outbox.counts(session)
+            found = outbox.counts(session, study_id=study)
     finally:
         engine.dispose()
     table = Table("status", "messages")

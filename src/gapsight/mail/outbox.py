@@ -306,10 +306,17 @@ def mark_failed(
     return str(values["status"])
 
 
-def counts(session: Session, *, kind: str | None = None) -> dict[str, int]:
-    """Messages per status (``pending``, ``sending``, ``sent``, ``failed``)."""
+def counts(
+    session: Session, *, kind: str | None = None, study_id: int | None = None
+) -> dict[str, int]:
+    """Messages per status (``pending``, ``sending``, ``sent``, ``failed``), optionally
+    of one ``kind`` and/or about the invitations of one study."""
     stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     if kind is not None:
         stmt = stmt.where(OutboxMessage.kind == kind)
+    if study_id is not None:
+        stmt = stmt.join(Invitation, Invitation.id == OutboxMessage.invitation_id).where(
+            Invitation.wave_id == study_id
+        )
     found = {str(s): int(n) for s, n in session.execute(stmt).all()}
     return {s: found.get(s, 0) for s in ("pending", "sending", "sent", "failed")}

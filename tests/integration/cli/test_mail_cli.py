@@ -62,8 +62,9 @@ def test_invite_send_status_and_tokens(tmp_path: Path, smtp: SmtpServer) -> None
         assert "2 invitation(s) queued" in invited.output
         assert "0 invitation(s) queued" in run("mail", "invite", "--study", str(study)).output
         assert "0 reminder(s) queued" in run("mail", "remind", "--study", str(study)).output
-        status = run("mail", "status")
-        assert "pending" in status.output and "2" in status.output
+        status = run("mail", "status", "--study", str(study))
+        assert "│ pending │ 2" in status.output
+        assert "│ pending │ 0" in run("mail", "status", "--study", str(study + 1)).output
         sent = run("mail", "send")
         assert sent.exit_code == 0 and "sent 2" in sent.output
         assert sorted(m["To"] for m in smtp.messages) == ["a@example.org", "b@example.org"]
