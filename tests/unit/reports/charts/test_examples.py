@@ -1,0 +1,29 @@
+"""The examples in the docstrings of the chart modules run and show what they say."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "catalogue",
+    "gapmodel",
+    "ipa",
+    "labels",
+    "mirror",
+    "scores",
+    "servqual",
+    "style",
+    "trend",
+    "zone",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(f"gapsight.reports.charts.{name}")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"{name} has no runnable example"
+    assert result.failed == 0
