@@ -330,11 +330,12 @@ def _method(inp: ReportInputs, lang: Lang) -> list[Block]:
         else label("method.reminders.none", lang, sent=sent)
     )
     a = inp.current.analysis
+    mode = "email" if inp.fieldwork.in_sample else "other"
     rows: list[tuple[Cell, ...]] = [
         (label("method.study", lang), s.name),
         (label("method.kind", lang), _kind(s.kind, lang)),
         (label("method.instrument", lang), s.instrument_ref),
-        (label("method.mode", lang), label("method.mode.value", lang)),
+        (label("method.mode", lang), label(f"method.mode.{mode}", lang)),
         (label("method.anonymity", lang), _anonymity(s.anonymity_mode, lang)),
         (label("method.frequency", lang), freq),
         (label("method.field", lang), period),
@@ -513,6 +514,7 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         *_figure("servqual.ep", inp, lang, label("table.dimensions", lang)),
         Table("items", label("table.items", lang), item_cols, tuple(item_rows), (sig_note,)),
         *_figure("servqual.items", inp, lang, label("table.items", lang)),
+        *_figure("servqual.ipa", inp, lang, label("table.items", lang)),
     ]
     return Section("servqual", label("section.servqual", lang), tuple(blocks))
 
@@ -586,6 +588,10 @@ def _scores(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
         blocks.insert(
             0, Table("scores", label("table.scores", lang), cols, tuple(rows), tuple(notes))
         )
+        blocks[1:1] = [
+            *_figure("scores.cvs", inp, lang, label("measure.cvs", lang)),
+            *_figure("scores.nps", inp, lang, label("measure.nps", lang)),
+        ]
     if a.grades is not None:
         grows: list[tuple[Cell, ...]] = []
         for g in a.grades.grades:
@@ -864,7 +870,11 @@ def _trend(inp: ReportInputs, lang: Lang) -> Section:
         t = Table(
             t.key, t.title, t.columns, t.rows, (*notes, label("note.suppressed", lang, n=min_n))
         )
-    return Section("trend", label("section.trend", lang), (t,))
+    return Section(
+        "trend",
+        label("section.trend", lang),
+        (t, *_figure("trend.cvs", inp, lang, label("table.trend", lang))),
+    )
 
 
 def _trend_values(w: WaveResult) -> dict[str, tuple[Number, int]]:

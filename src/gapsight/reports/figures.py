@@ -72,9 +72,58 @@ def _servqual_items(inputs: ReportInputs, lang: str) -> str | None:
     return fn(a.servqual, lang, names=_names(inputs, lang), alpha=alpha)
 
 
+def _cvs(inputs: ReportInputs, lang: str) -> str | None:
+    fn = chart("scores", "cvs_chart")
+    a = inputs.current.analysis
+    if fn is None or a is None or a.cvs is None:
+        return None
+    return fn(a.cvs, lang)
+
+
+def _nps(inputs: ReportInputs, lang: str) -> str | None:
+    """The NPS of every wave of the series with enough answers, oldest first."""
+    fn = chart("scores", "nps_chart")
+    a = inputs.current.analysis
+    if fn is None or a is None or a.nps is None:
+        return None
+    rows = [
+        (w.study.name, w.analysis.nps)
+        for w in (*inputs.history, inputs.current)
+        if w.analysis is not None and w.analysis.nps is not None
+    ]
+    return fn(rows if len(rows) > 1 else a.nps, lang)
+
+
+def _trend(inputs: ReportInputs, lang: str) -> str | None:
+    """The CVS (else the overall grade) per wave with its confidence band."""
+    fn = chart("trend", "trend_chart")
+    point = getattr(importlib.import_module("gapsight.reports.charts.trend"), "TrendPoint", None)
+    series = getattr(importlib.import_module("gapsight.reports.charts.trend"), "TrendSeries", None)
+    if fn is None or point is None or series is None or not inputs.history:
+        return None
+    waves = [w for w in (*inputs.history, inputs.current) if w.analysis is not None]
+    if all(w.analysis is not None and w.analysis.cvs is not None for w in waves):
+        points = [point.from_estimate(w.study.name, w.analysis.cvs.score) for w in waves]  # type: ignore[union-attr]
+        return fn(series("CVS", tuple(points)), lang, measure="cvs", reference=7.0)
+    return None
+
+
+def _ipa(inputs: ReportInputs, lang: str) -> str | None:
+    fn = chart("ipa", "ipa_chart")
+    a = inputs.current.analysis
+    if fn is None or a is None or a.importance_performance is None or a.servqual is None:
+        return None
+    kind = "stated" if a.servqual.weighted is not None else "derived"
+    return fn(a.importance_performance, lang, names=_names(inputs, lang), importance=kind)
+
+
 MAKERS: dict[str, Maker] = {
     "servqual.ep": _servqual_ep,
     "servqual.items": _servqual_items,
+    "servqual.ipa": _ipa,
+    "scores.cvs": _cvs,
+    "scores.nps": _nps,
+    "trend.cvs": _trend,
 }
 """Slot → maker. Slots without a maker (or whose maker returns ``None``) are left out."""
 

@@ -55,9 +55,13 @@ LABELS: dict[str, dict[str, str]] = {
     "method.kind": {"nl": "Soort onderzoek", "en": "Type of study"},
     "method.instrument": {"nl": "Vragenlijst", "en": "Questionnaire"},
     "method.mode": {"nl": "Methode van afname", "en": "Mode"},
-    "method.mode.value": {
-        "nl": "online vragenlijst (uitnodiging per e-mail of open link)",
-        "en": "web questionnaire (e-mail invitation or open link)",
+    "method.mode.email": {
+        "nl": "online vragenlijst, uitnodiging per e-mail aan het steekproefbestand",
+        "en": "web questionnaire, e-mail invitation to the sample",
+    },
+    "method.mode.other": {
+        "nl": "online vragenlijst via een open link, of ingelezen antwoorden",
+        "en": "web questionnaire through an open link, or imported answers",
     },
     "method.anonymity": {"nl": "Anonimiteit", "en": "Anonymity"},
     "method.frequency": {"nl": "Frequentie", "en": "Frequency"},
