@@ -50,6 +50,7 @@ from gapsight import __version__
 from gapsight.config import Settings
 from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
 from gapsight.io import ImportRejected
+from gapsight.mail import outbox
 from gapsight.services import api_tokens, mailing
 from gapsight.services import exports as export_service
 from gapsight.services import fieldwork as fieldwork_service
@@ -211,6 +212,10 @@ class FieldworkOut(BaseModel):
     net_rate: float | None
     min_group_size: int
     characteristics: list[CharacteristicOut]
+    mail: dict[str, int] = Field(
+        description="The study's invitations and reminders in the outbox, per status "
+        "(pending, sending, sent, failed)."
+    )
 
 
 class MailingOut(BaseModel):
@@ -504,6 +509,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
                 )
                 for t in s.groups
             ],
+            mail=outbox.counts(session, study_id=study_id),
         )
 
     @api.get(

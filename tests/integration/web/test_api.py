@@ -142,7 +142,9 @@ def test_sample_fieldwork_mail_and_export(
         set_status(session, study, "fieldwork")
     sent = api.post(f"/api/v1/studies/{study}/invitations", headers=coordinator).json()
     assert sent == {"study_id": study, "enqueued": 3, "skipped": 0}
-    assert api.get(f"/api/v1/studies/{study}/fieldwork", headers=coordinator).json()["invited"] == 3
+    after = api.get(f"/api/v1/studies/{study}/fieldwork", headers=coordinator).json()
+    assert after["invited"] == 3
+    assert after["mail"] == {"pending": 3, "sending": 0, "sent": 0, "failed": 0}
     exported = api.get(f"/api/v1/studies/{study}/responses?format=csv", headers=coordinator)
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     assert "response_id" in exported.text.splitlines()[0]
