@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from gapsight.analysis.cvs import CVS_CODES, CvsResult
 from gapsight.analysis.estimate import MeanEstimate
 from gapsight.analysis.norm import NormCheck
-from gapsight.analysis.nps import NpsResult
+from gapsight.analysis.nps import NpsBreakdown, NpsResult
 from gapsight.reports.charts.labels import text
 from gapsight.reports.charts.style import (
     PALETTE,
@@ -46,7 +46,7 @@ from gapsight.reports.charts.style import (
     value,
 )
 
-__all__ = ["cvs_chart", "norm_text", "nps_chart"]
+__all__ = ["NpsRows", "cvs_chart", "norm_text", "nps_chart", "nps_rows"]
 
 
 def norm_text(norm: NormCheck, lang: Lang) -> str:
@@ -158,6 +158,18 @@ def _cvs_drawing(cvs: CvsResult, lang: Lang) -> Drawing:
 
 NpsRows = NpsResult | Sequence[tuple[str, NpsResult | None]]
 """One NPS result, or labelled results per wave or group (``None`` = suppressed)."""
+
+
+def nps_rows(breakdown: NpsBreakdown, lang: str) -> list[tuple[str, NpsResult | None]]:
+    """The rows of :func:`nps_chart` for an NPS breakdown: each group (suppressed groups
+    as ``None``, a missing characteristic as "n/a"), then the total ("Overall")."""
+    lg = check_lang(lang)
+    rows: list[tuple[str, NpsResult | None]] = [
+        (text("not_available", lg) if g.group is None else str(g.group), g.result)
+        for g in breakdown.groups
+    ]
+    rows.append((text("overall", lg), breakdown.total.result))
+    return rows
 
 
 def _pct(share: float, lang: Lang) -> str:

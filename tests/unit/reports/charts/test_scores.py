@@ -60,3 +60,16 @@ def test_nps_degenerate() -> None:
     assert "No data to show" in all_text(nps_chart(nps_from_counts(0, 0, 0), "en"))
     one = net_promoter_score([10])
     assert "100%" in all_text(nps_chart(one, "en"))
+
+
+def test_nps_rows_from_a_breakdown() -> None:
+    from gapsight.analysis.nps import nps_breakdown
+    from gapsight.reports.charts.scores import nps_rows
+
+    values = [10, 9, 8, 6, 10, 9, 9, 7, 3, 10, 9, 8, 9]
+    groups = ["a"] * 6 + ["b"] * 5 + ["c"] * 2
+    rows = nps_rows(nps_breakdown(values, groups, min_n=3), "nl")
+    assert [label for label, _ in rows] == ["a", "b", "c", "Totaal"]
+    assert rows[2][1] is None  # below the minimum group size
+    body = all_text(nps_chart(rows, "nl"))
+    assert "niet getoond (te weinig antwoorden)" in body and "Totaal" in body
