@@ -86,7 +86,8 @@ _FIGURES: tuple[FigureInfo, ...] = (
         "Net Promoter Score",
         f"{_P}.scores.nps_chart",
         "`NpsResult`, or a sequence of `(label, NpsResult | None)` per wave or group "
-        "(`None` = suppressed)",
+        "(`None` = suppressed; `scores.nps_rows(breakdown, lang)` builds them from an "
+        "`NpsBreakdown`)",
         "Each bar splits the answers into detractors (0–6, hatched), passives (7–8) and "
         "promoters (9–10). The NPS (promoters − detractors, in points) and its confidence "
         "interval stand at the end of the bar.",
