@@ -579,47 +579,6 @@ def _merge(
     return merged
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """A valid page read against the stored response identified by ``marker``."""
-
-    marker: tuple[Any, ...] | None
-    current: Mapping[str, Answer]
-    answers: PageAnswers
-
-
-def _marker(response: Response) -> tuple[Any, ...]:
-    """What must be unchanged for answers read earlier to still apply."""
-    return (
-        response.id,
-        response.vector,
-        response.dont_know,
-        json.dumps(response.texts, sort_keys=True),
-        tuple(response.pages or ()),
-        response.status,
-    )
-
-
-def _check(
-    survey: Survey,
-    response: Response | None,
-    link: Link,
-    number: int,
-    form: Sequence[tuple[str, str]],
-) -> _Checked | Submission:
-    """Read page ``number`` against the stored ``response``: the problems to show
-    (a :class:`Submission` that saved nothing) or the answers to store."""
-    page = survey.page(number)
-    if response is None and link.kind == "open":
-        raise LinkError(404, "no_response")
-    current = _answers(survey, response) if response is not None else {}
-    saved = {k: (v if isinstance(v, float) else None) for k, v in current.items()}
-    answers = read_page(survey.instrument, page, form, saved=saved)
-    if not answers.ok:
-        return Submission(Visit(survey, _state(survey, response)), answers, False, number)
-    return _Checked(None if response is None else _marker(response), current, answers)
-
-
 def submit(
     engine: Engine,
     link: Link,
@@ -643,33 +602,19 @@ def submit(
     if sent_page != [str(number)]:
         raise TamperedForm(f"the form does not belong to page {number}")
 
-    def check(session: Session) -> _Checked | Submission:
-        found = _locate(session, link, lock=False)
-        survey = _survey(session, found.study, found.invitation)
-        return _check(survey, found.response, link, number, form)
-
-    # Read and validate first, outside the write lock: an invalid page never waits
-    # for it, and a valid one holds it only to write (unless the response changed
-    # in between, when the page is read again inside the lock).
-    with unit_of_work(engine) as session:
-        checked = check(session)
-    if isinstance(checked, Submission):
-        return checked
-    ready: _Checked = checked
-
     def work(session: Session) -> Submission:
         _write_lock(session)
         found = _locate(session, link, lock=True)
         survey = _survey(session, found.study, found.invitation)
         page = survey.page(number)
         response = found.response
-        again: _Checked = ready
-        if response is None or _marker(response) != ready.marker:
-            rechecked = _check(survey, response, link, number, form)
-            if isinstance(rechecked, Submission):
-                return rechecked
-            again = rechecked
-        current, answers = again.current, again.answers
+        if response is None and link.kind == "open":
+            raise LinkError(404, "no_response")
+        current = _answers(survey, response) if response is not None else {}
+        saved = {k: (v if isinstance(v, float) else None) for k, v in current.items()}
+        answers = read_page(survey.instrument, page, form, saved=saved)
+        if not answers.ok:
+            return Submission(Visit(survey, _state(survey, response)), answers, False, number)
         if response is None:
             response = _new_response(
                 session, found, survey, link.key, _anonymous(survey, link, None), moment
