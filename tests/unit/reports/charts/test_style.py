@@ -33,3 +33,16 @@ def test_no_data_figure_and_escaped_title() -> None:
     title, desc = title_and_desc(svg)
     assert title == "R&D <test>"
     assert "Geen gegevens om te tonen" in desc and "Er is nog geen meting." in all_text(svg)
+
+
+def test_figures_drawn_in_threads_equal_sequential_ones() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gapsight.analysis.nps import net_promoter_score
+
+    results = [net_promoter_score([10, 9, 7, 3, 8, 9][: k + 2]) for k in range(4)]
+    jobs = [(r, lang) for r in results for lang in ("nl", "en")]
+    sequential = [nps_chart(r, lang) for r, lang in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda job: nps_chart(*job), jobs))
+    assert threaded == sequential
