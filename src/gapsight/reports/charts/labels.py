@@ -219,7 +219,7 @@ TEXTS: dict[str, dict[str, str]] = {
 DIMENSIONS: dict[str, dict[str, str]] = {
     "tangibles": {"nl": "Tastbare zaken", "en": "Tangibles"},
     "reliability": {"nl": "Betrouwbaarheid", "en": "Reliability"},
-    "responsiveness": {"nl": "Responsiviteit", "en": "Responsiveness"},
+    "responsiveness": {"nl": "Reactiesnelheid", "en": "Responsiveness"},
     "assurance": {"nl": "Zekerheid", "en": "Assurance"},
     "empathy": {"nl": "Empathie", "en": "Empathy"},
     "overall": {"nl": "Algemeen", "en": "Overall"},
