@@ -545,6 +545,25 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
             background=BackgroundTask(_remove, Path(directory)),
         )
 
+    def _move(study_id: int, user: CurrentUser, session: Session, status: str) -> StudyOut:
+        _study(session, user, study_id)
+        try:
+            return _out(study_service.set_status(session, study_id, status))
+        except ValueError as exc:
+            raise HTTPException(409, str(exc)) from None
+
+    _CONFLICT = {**_ERRORS, 409: {"model": Problem, "description": "Not possible now."}}
+
+    @api.post("/studies/{study_id}/launch", summary="Launch fieldwork", responses=_CONFLICT)
+    def launch(study_id: StudyId, user: Coordinator, session: Db) -> StudyOut:
+        """Start fieldwork of a draft study, or reopen a closed one (409 otherwise)."""
+        return _move(study_id, user, session, "fieldwork")
+
+    @api.post("/studies/{study_id}/close", summary="Close fieldwork", responses=_CONFLICT)
+    def close(study_id: StudyId, user: Coordinator, session: Db) -> StudyOut:
+        """Close the fieldwork of a study (409 unless it is in fieldwork)."""
+        return _move(study_id, user, session, "closed")
+
     def _mail(kind: str, study_id: int, user: CurrentUser, session: Session) -> MailingOut:
         _study(session, user, study_id)
         links = mailing.links_for(settings, secret_key(settings))

@@ -136,10 +136,9 @@ def test_sample_fieldwork_mail_and_export(
     status = api.get(f"/api/v1/studies/{study}/fieldwork", headers=coordinator).json()
     assert (status["in_sample"], status["invited"], status["complete"]) == (3, 0, 0)
     _problem(api.post(f"/api/v1/studies/{study}/invitations", headers=coordinator), 409)
-    from gapsight.services.studies import set_status
-
-    with unit_of_work(web_engine) as session:
-        set_status(session, study, "fieldwork")
+    _problem(api.post(f"/api/v1/studies/{study}/close", headers=coordinator), 409)
+    launched = api.post(f"/api/v1/studies/{study}/launch", headers=coordinator)
+    assert launched.status_code == 200 and launched.json()["status"] == "fieldwork"
     sent = api.post(f"/api/v1/studies/{study}/invitations", headers=coordinator).json()
     assert sent == {"study_id": study, "enqueued": 3, "skipped": 0}
     after = api.get(f"/api/v1/studies/{study}/fieldwork", headers=coordinator).json()
@@ -152,6 +151,8 @@ def test_sample_fieldwork_mail_and_export(
     assert parquet.status_code == 200
     assert "response_id" in pd.read_parquet(io.BytesIO(parquet.content)).columns
     _problem(api.get(f"/api/v1/studies/{study}/responses?format=xls", headers=coordinator), 422)
+    closed = api.post(f"/api/v1/studies/{study}/close", headers=coordinator)
+    assert closed.json()["status"] == "closed"
 
 
 def test_openapi_document_describes_every_endpoint(api: TestClient) -> None:
@@ -166,6 +167,8 @@ def test_openapi_document_describes_every_endpoint(api: TestClient) -> None:
         "/studies/{study_id}/responses",
         "/studies/{study_id}/invitations",
         "/studies/{study_id}/reminders",
+        "/studies/{study_id}/launch",
+        "/studies/{study_id}/close",
     }
     for path, operations in paths.items():
         for method, operation in operations.items():
