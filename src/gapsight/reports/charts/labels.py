@@ -214,7 +214,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "mean_answer": {"nl": "Gemiddeld antwoord", "en": "Mean answer"},
 }
-"""Figure texts: id → {"nl": …, "en": …}. Some contain ``{placeholders}`` for format()."""
+"""Figure texts: id → {"nl": …, "en": …}. Some contain ``{name}`` fields filled by :func:`text`."""
 
 DIMENSIONS: dict[str, dict[str, str]] = {
     "tangibles": {"nl": "Tastbare zaken", "en": "Tangibles"},
@@ -244,7 +244,7 @@ DIMENSIONS: dict[str, dict[str, str]] = {
 
 
 def text(key: str, lang: str, **values: object) -> str:
-    """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+    """The text ``key`` in ``lang``, with its ``{name}`` fields filled from ``values``.
 
     ``KeyError`` for an unknown key (a programming error, caught by the tests).
     """
