@@ -17,7 +17,8 @@ For each database (SQLite in a temporary data directory; PostgreSQL too when
    submissions *arrive* at 25 % of the ceiling's rate (open loop: a request is sent
    at its scheduled time whether or not earlier ones were answered, at most
    ``--concurrency`` in flight), which is how latency should be judged — in a closed
-   loop, latency is just concurrency / throughput (Little's law).
+   loop, latency is just concurrency / throughput (Little's law); and once more at
+   half the saturation throughput, to show the latency of a server that keeps up.
 
 Target (issue 5): at least 25 % of the ceiling's throughput with p99 under 100 ms at
 50 concurrent respondents. The client (httpx, asyncio) runs on the same machine and
@@ -423,13 +424,20 @@ def measure(name: str, settings: Settings, args: argparse.Namespace, work: Path)
             sat = asyncio.run(submissions(base, first, args.concurrency, args.seconds, None))
         print(sat.line(), flush=True)
         target = 0.25 * top.rate
-        paced = asyncio.run(submissions(base, second, args.concurrency, args.seconds, target))
+        quarter = len(second) // 2
+        paced = asyncio.run(
+            submissions(base, second[:quarter], args.concurrency, args.seconds, target)
+        )
         print(paced.line(), flush=True)
+        easy = asyncio.run(
+            submissions(base, second[quarter:], args.concurrency, args.seconds, sat.rate / 2)
+        )
+        print(easy.line(), "<- half the saturation rate", flush=True)
         print(f"load after: {load()}", flush=True)
         if sat.ok > len(first) * len(PAGES):
             print("WARNING: more submissions than pages of fresh links; raise the seed size")
     stored = stored_pages(settings)
-    sent = warm.ok + sat.ok + paced.ok
+    sent = warm.ok + sat.ok + paced.ok + easy.ok
     print(f"pages stored in the database: {stored} (acknowledged: {sent})", flush=True)
     share = sat.rate / top.rate
     print(
