@@ -18,6 +18,13 @@ class ReportFormat(enum.StrEnum):
     xlsx = "xlsx"
 
 
+class ReportKind(enum.StrEnum):
+    """Kinds of report."""
+
+    research = "research"
+    summary = "summary"
+
+
 class ReportLang(enum.StrEnum):
     """Languages of the report."""
 
@@ -31,6 +38,11 @@ def report(
         ReportFormat.pdf, "--format", help="pdf (A4, page numbers, contents), html or xlsx."
     ),
     lang: ReportLang = typer.Option(ReportLang.nl, "--lang", help="Language of the report."),
+    kind: ReportKind = typer.Option(
+        ReportKind.research,
+        "--kind",
+        help="research: the full report; summary: the management summary (two pages).",
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="File to write; default: report-<study>.<lang>.<format>."
     ),
@@ -63,11 +75,17 @@ def report(
         timings = Timings()
         with common.err_console.status("Writing the report …"):
             data = render_report(
-                engine, study, fmt=output_format.value, lang=lang.value, timings=timings
+                engine,
+                study,
+                fmt=output_format.value,
+                lang=lang.value,
+                kind=kind.value,
+                timings=timings,
             )
     finally:
         engine.dispose()
-    target = out or Path(f"report-{study}.{lang.value}.{output_format.value}")
+    stem = "report" if kind is ReportKind.research else "summary"
+    target = out or Path(f"{stem}-{study}.{lang.value}.{output_format.value}")
     target.write_bytes(data)
     spent = ", ".join(f"{k} {v:.1f} s" for k, v in timings.seconds.items())
     common.err_console.print(f"Wrote {target} ({len(data):,} bytes; {spent}).", highlight=False)

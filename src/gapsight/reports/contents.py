@@ -852,7 +852,8 @@ def _trend(inp: ReportInputs, lang: Lang) -> Section:
             elif v is None:
                 row.append("–")
             else:
-                row.append(_num(v[0], 0 if m == "nps" else 2, signed=m == "overall_gap"))
+                decimals = 0 if m == "nps" else 2 if m == "overall_gap" else 1
+                row.append(_num(v[0], decimals, signed=m == "overall_gap"))
         rows.append(tuple(row))
     cols = (
         label("col.wave", lang),

@@ -386,6 +386,23 @@ LABELS: dict[str, dict[str, str]] = {
         "staff training, supervision and the means to deliver (gap 3), and don't promise "
         "more than you deliver (gap 4).",
     },
+    # management summary
+    "summary.title": {"nl": "Managementsamenvatting", "en": "Management summary"},
+    "summary.numbers": {"nl": "De kerncijfers", "en": "The key numbers"},
+    "summary.gaps": {"nl": "De drie grootste kloven", "en": "The three largest gaps"},
+    "summary.followup": {"nl": "Opvolging", "en": "Follow-up"},
+    "summary.followup_missing": {
+        "nl": "Cijfers over de opvolging van promotors en criticasters (op tijd afgehandeld) "
+        "zijn in deze versie nog niet in de samenvatting opgenomen.",
+        "en": "Figures on the follow-up of promoters and detractors (handled on time) are "
+        "not yet part of the summary in this version.",
+    },
+    "summary.more": {
+        "nl": "Het volledige onderzoeksrapport bevat de methode, de respons, alle resultaten, "
+        "de uitsplitsingen en de vragenlijst.",
+        "en": "The full research report has the method, the response, every result, the "
+        "breakdowns and the questionnaire.",
+    },
     # questionnaire
     "questionnaire.intro": {
         "nl": "De vragenlijst zoals respondenten die zagen ({language}, versie {ref}).",

@@ -182,6 +182,8 @@ class Report:
     organisation: str
     generated: str
     sections: tuple[Section, ...]
+    compact: bool = False
+    """A short report (the management summary): no contents page, chapters run on."""
     facts: dict[str, float] = field(default_factory=dict)
     """Headline numbers by name (``overall_gap``, ``cvs``, ``nps`` …), unrounded, so
     tests and summaries can check what the report prints."""

@@ -63,6 +63,7 @@ from gapsight.store.models import Invitation, Organisation, OutboxMessage
 
 __all__ = [
     "FORMATS",
+    "KINDS",
     "Fieldwork",
     "ReportInputs",
     "Timings",
@@ -393,16 +394,28 @@ def report_inputs(
     )
 
 
-def build_report(
-    engine: Engine, study_id: int, *, lang: str = "nl", timings: Timings | None = None
-) -> Report:
-    """The report model of wave ``study_id`` in ``lang``."""
-    from gapsight.reports.contents import build
+KINDS: tuple[str, ...] = ("research", "summary")
+"""``research``: the full research report; ``summary``: the management summary."""
 
+
+def build_report(
+    engine: Engine,
+    study_id: int,
+    *,
+    lang: str = "nl",
+    kind: str = "research",
+    timings: Timings | None = None,
+) -> Report:
+    """The report model of wave ``study_id`` in ``lang``; ``kind`` one of :data:`KINDS`."""
+    from gapsight.reports.contents import build
+    from gapsight.reports.summary import build_summary
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     t = timings or Timings()
     inputs = report_inputs(engine, study_id, lang=lang, timings=t)
     start = t.mark()
-    report = build(inputs, lang)
+    report = build(inputs, lang) if kind == "research" else build_summary(inputs, lang)
     t.add("build", start)
     return report
 
@@ -413,13 +426,15 @@ def render_report(
     *,
     fmt: str = "pdf",
     lang: str = "nl",
+    kind: str = "research",
     timings: Timings | None = None,
 ) -> bytes:
-    """The report of wave ``study_id`` as ``html`` (UTF-8), ``pdf`` or ``xlsx`` bytes."""
+    """The report (``kind``: :data:`KINDS`) of wave ``study_id`` as ``html`` (UTF-8),
+    ``pdf`` or ``xlsx`` bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
     t = timings or Timings()
-    report = build_report(engine, study_id, lang=lang, timings=t)
+    report = build_report(engine, study_id, lang=lang, kind=kind, timings=t)
     start = t.mark()
     data = render(report, fmt)
     t.add("render", start)

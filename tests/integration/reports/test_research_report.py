@@ -336,3 +336,36 @@ def test_a_wave_without_loaded_characteristics_says_so(inputs: ReportInputs) -> 
     report = build(dataclasses.replace(inputs, loaded={}), "nl")
     breakdowns = next(s for s in report.sections if s.key == "breakdowns")
     assert Paragraph(label("missing.loaded", "nl"), style="missing") in breakdowns.blocks
+
+
+def test_the_management_summary_has_the_same_numbers_on_two_pages(
+    inputs: ReportInputs, models: dict[str, Report], tmp_path: Path
+) -> None:
+    from gapsight.reports.summary import build_summary
+
+    summary = build_summary(inputs, "nl")
+    assert summary.compact
+    assert [s.key for s in summary.sections] == [
+        "numbers",
+        "conclusions",
+        "gaps",
+        "trend",
+        "followup",
+    ]
+    assert summary.facts == models["nl"].facts
+    numbers = summary.tables()[0]
+    a = inputs.current.analysis
+    assert a is not None and a.cvs is not None and a.servqual is not None
+    cvs_row = next(r for r in numbers.rows if r[0] == label("measure.cvs", "nl"))
+    assert cvs_row[1] == Num(frame_value(a.cvs.score.mean), 1)
+    gaps = next(t for t in summary.tables() if t.key == "summary.gaps")
+    assert len(gaps.rows) == 3
+    worst = min(a.servqual.items, key=lambda it: frame_value(it.gap))
+    first_gap = gaps.rows[0][2]
+    assert isinstance(first_gap, Num) and first_gap.value == frame_value(worst.gap)
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(render(summary, "pdf"))
+    info = subprocess.run(
+        [_poppler("pdfinfo"), str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2  # type: ignore[union-attr]
