@@ -36,8 +36,9 @@ response both ways, and becoming anonymous also gives it a new random id.
 What remains, stated plainly: while an anonymous response is *unfinished*, its
 ``resume_hash`` is derived from the link token, so someone holding both the database
 and the link (or the installation's secret key, from which the mail module derives
-links) could find it; the hash is erased when the response completes and
-:func:`forget_unfinished` erases the rest when fieldwork closes. The database's own
+links) could find it; the hash is erased when the response completes, and closing fieldwork
+(:func:`gapsight.services.studies.set_status`) erases the rest, as does
+:func:`forget_unfinished`. The database's own
 bookkeeping (PostgreSQL's transaction ids on rows, write-ahead logs, backups taken
 between two pages) is outside what the schema can hide.
 

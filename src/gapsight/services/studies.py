@@ -23,13 +23,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gapsight.domain.studies import InvalidStudy, check_settings
 from gapsight.services import instruments as instrument_service
 from gapsight.services.organisations import get_organisation
-from gapsight.store.models import STUDY_STATUSES, Study
+from gapsight.store.models import STUDY_STATUSES, Response, Study
 
 __all__ = [
     "InvalidStudy",
@@ -204,7 +204,8 @@ _NEXT = {"draft": ("fieldwork",), "fieldwork": ("closed",), "closed": ("fieldwor
 def set_status(session: Session, study_id: int, status: str) -> Study:
     """Move a study to ``status``: draft → fieldwork → closed (a closed study may be
     reopened for fieldwork; nothing goes back to draft, because settings such as the
-    minimum group size are frozen once fieldwork starts)."""
+    minimum group size are frozen once fieldwork starts). Closing erases the resume
+    hashes of unfinished web responses (see :mod:`gapsight.services.respondent`)."""
     if status not in STUDY_STATUSES:
         raise ValueError(f"unknown status {status!r}: expected one of {', '.join(STUDY_STATUSES)}")
     study = get_study(session, study_id)
@@ -214,5 +215,14 @@ def set_status(session: Session, study_id: int, status: str) -> Study:
             f"{' or '.join(_NEXT[study.status])}, not {status}"
         )
     study.status = status
+    if status == "closed":
+        # Nothing can be resumed after fieldwork: erase the resume hashes of unfinished
+        # web responses, the last stored value derived from a link token
+        # (gapsight.services.respondent).
+        session.execute(
+            update(Response)
+            .where(Response.wave_id == study_id, Response.resume_hash.is_not(None))
+            .values(resume_hash=None)
+        )
     session.flush()
     return study

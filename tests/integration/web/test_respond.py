@@ -290,3 +290,18 @@ def test_employee_studies_offer_no_choice(
     client.post(f"/r/{token}/start", data={"_anonymity": "contact"})
     (response,) = _responses(db)
     assert response.anonymous and response.invitation_id is None
+
+
+def test_closing_fieldwork_erases_what_could_resume_an_unfinished_response(
+    client: TestClient, db: Engine, field_study: Callable[..., Any]
+) -> None:
+    study_id, tokens = field_study(db)
+    token = next(iter(tokens.values()))
+    page = paginate(SERVQUAL, SERVQUAL.modules)[0]
+    client.post(f"/r/{token}/p/1", data=valid_answers(SERVQUAL, page))
+    assert _responses(db)[0].resume_hash is not None
+    with unit_of_work(db) as session:
+        studies.set_status(session, study_id, "closed")
+    (response,) = _responses(db)
+    assert response.resume_hash is None and response.status == "partial"
+    assert client.get(f"/r/{token}").status_code == 410
