@@ -356,6 +356,8 @@ def cvs_section(cvs: CvsResult) -> dict[str, Any]:
             n=cvs.n,
             n_excluded=cvs.n_excluded,
             norm_met=cvs.norm.met,
+            norm_rule_applied=cvs.norm.rule_applied,
+            norm_rule=cvs.norm.rule.describe(),
         ),
         "parts": [_estimate(est, code=code) for code, est in cvs.parts.items()],
     }
@@ -390,6 +392,8 @@ def grades_section(grades: GradesResult) -> list[dict[str, Any]]:
                 share_sufficient=g.share_sufficient,
                 share_insufficient=g.share_insufficient,
                 norm_met=g.norm.met,
+                norm_rule_applied=g.norm.rule_applied,
+                norm_rule=g.norm.rule.describe(),
             ),
             "distribution": {str(k): v for k, v in g.distribution.items()},
         }

@@ -176,3 +176,19 @@ def test_published_status_does_not_tell_small_from_complementary_cells() -> None
     published = {g["group"]: g for g in doc[0]["groups"]}
     assert published["a"]["status"] == published["b"]["status"] == "suppressed"
     assert published["a"]["reasons"] == published["b"]["reasons"]
+
+
+def test_norm_checks_say_which_rule_was_applied() -> None:
+    # certification.md: "Reports must say which rule was applied" (+1.0 point or +10 %)
+    frame = wave()
+    doc = build_document(gapsight.analyze(frame, ["servqual22", "cvs"]))
+    for section in (doc["cvs"], *doc["grades"]):
+        assert section["norm_rule_applied"] in {
+            "level",
+            "improvement_points",
+            "improvement_relative",
+            "not_met",
+            "undefined",
+        }
+        assert section["norm_rule_applied"] == ("level" if section["norm_met"] else "not_met")
+        assert "improved by at least 1 point" in section["norm_rule"]
