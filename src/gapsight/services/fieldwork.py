@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,6 +69,15 @@ class GroupCounts:
     def suppressed(self) -> bool:
         """True when the response counts may not be displayed."""
         return self.status in ("below_minimum", "complementary")
+
+    @property
+    def public_status(self) -> Literal["shown", "empty", "suppressed"]:
+        """The status safe to publish (pages, API): a small and a complementary group
+        are both ``"suppressed"``, so that nobody learns which hidden group is the
+        small one (:attr:`status` keeps the difference for internal use)."""
+        if self.suppressed:
+            return "suppressed"
+        return "empty" if self.status == "empty" else "shown"
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,10 @@ class GroupOut(BaseModel):
     started: int | None
     partial: int | None
     complete: int | None
-    status: str
+    status: str = Field(
+        description="shown, empty or suppressed (a small group and the group hidden with "
+        "it look the same)."
+    )
 
 
 class CharacteristicOut(BaseModel):
@@ -502,7 +505,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
                             started=g.started,
                             partial=g.partial,
                             complete=g.complete,
-                            status=g.status,
+                            status=g.public_status,
                         )
                         for g in t.groups
                     ],
