@@ -401,6 +401,15 @@ def render(document: dict[str, Any], console: Console) -> None:
                 _num(nps["n"]),
             )
         console.print(t)
+        if nps is not None and nps["margin_worst_case"] is not None:
+            console.print(
+                f"  {label}: worst-case margin ±{_num(nps['margin_worst_case'], 1)} points at "
+                f"{opts['confidence']:.0%} (100·z/√n; about 196/√n at 95%) — small samples "
+                "give wide NPS intervals",
+                highlight=False,
+            )
+        if cvs is not None:
+            console.print(f"  CVS norm: {_norm(cvs)}", highlight=False)
     grades = document.get("grades")
     if grades:
         t = Table(title="Report grades (1–10)")
@@ -413,6 +422,8 @@ def render(document: dict[str, Any], console: Console) -> None:
                 _share(g["share_sufficient"]), _share(g["share_insufficient"]),
             )  # fmt: skip
         console.print(t)
+        for g in grades:
+            console.print(f"  {g['code']} norm: {_norm(g)}", highlight=False)
     for drv in document.get("drivers", []):
         t = Table(
             title=f"Key drivers of {drv['outcome']} (n = {drv['n']:,}, "
@@ -477,6 +488,12 @@ def _render_breakdown(by: str, rows: list[dict[str, Any]], console: Console, tab
             ],
         )
     console.print(t)
+
+
+def _norm(section: dict[str, Any]) -> str:
+    """The guideline norm verdict and the rule applied (``certification.md``)."""
+    verdict = "met" if section["norm_met"] else "not met"
+    return f"{verdict} ({section['norm_rule_applied']}; rule: {section['norm_rule']})"
 
 
 def _share(value: float | None) -> str:

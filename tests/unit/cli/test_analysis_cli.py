@@ -340,3 +340,17 @@ def test_study_requires_a_database(
     code = run_main(monkeypatch, app, ["--study", "1", "--data-dir", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 1 and "study 1" in err and "Traceback" not in err
+
+
+def test_table_prints_nps_worst_case_margin_and_norm_rule(app: typer.Typer, csv: Path) -> None:
+    # analysis.md: the worst-case 95 % NPS margin 196/√n must be printed;
+    # certification.md: reports must say which norm rule was applied.
+    result = runner.invoke(
+        app, ["analyze", "-i", "cvs", "-i", "kto", "--input", str(csv)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    n = int(wave()["cvs_recommend"].notna().sum())
+    margin = 100 * 1.959963984540054 / n**0.5  # z(0.975) = 1.95996…, by hand
+    assert f"worst-case margin ±{margin:.1f} points" in result.stdout
+    assert "CVS norm:" in result.stdout and "improved by at least 1 point" in result.stdout
+    assert "grade_service norm: not met (not_met" in result.stdout  # mean 6.96 < 7
