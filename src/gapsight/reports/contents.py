@@ -121,10 +121,13 @@ def _item(ins: Instrument, code: str) -> Item | None:
     return next((i for i in ins.items() if i.code == code), None)
 
 
-def _item_text(ins: Instrument, code: str, lang: Lang, org: str) -> str:
+def _item_text(ins: Instrument, code: str, lang: Lang, org: str, sector: str | None) -> str:
+    """The item's text in ``lang`` with ``{org}`` and ``{sector}`` filled as respondents
+    saw them (an unknown sector stays ``{sector}``, as on the respondent pages)."""
+    fill = {"org": org or "{org}", "sector": sector or "{sector}"}
     for i in ins.items():
         if i.code == code:
-            return ins.text(i.text, lang, org=org or "{org}")
+            return ins.text(i.text, lang, **fill)
     return code
 
 
@@ -173,7 +176,7 @@ def _conclusions(inp: ReportInputs, lang: Lang) -> list[Block]:
                 label(
                     "conclusion.gap_item",
                     lang,
-                    text=_item_text(ins, it.perception_code, lang, inp.organisation),
+                    text=_item_text(ins, it.perception_code, lang, inp.organisation, inp.sector),
                     gap=_fmt(it.gap, lang),
                     mark=label("conclusion.significant_mark", lang)
                     if _significant(it.p_adjusted, sq.confidence)
@@ -490,7 +493,7 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         item_rows.append(
             (
                 it.code,
-                _item_text(ins, it.perception_code, lang, inp.organisation),
+                _item_text(ins, it.perception_code, lang, inp.organisation, inp.sector),
                 it.n_pairs,
                 _num(it.expectation),
                 _num(it.perception),
@@ -723,7 +726,7 @@ def _descriptives(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
         rows.append(
             (
                 it.code,
-                _item_text(ins, it.code, lang, inp.organisation),
+                _item_text(ins, it.code, lang, inp.organisation, inp.sector),
                 it.n,
                 _num(it.mean),
                 _num(it.sd),
@@ -817,7 +820,7 @@ def _breakdowns(inp: ReportInputs, lang: Lang) -> Section:
     if not inp.by_answer:
         blocks.append(Paragraph(label("missing.answer_breakdowns", lang), style="missing"))
     for code, table in inp.by_answer.items():
-        question = _item_text(ins, code, lang, inp.organisation)
+        question = _item_text(ins, code, lang, inp.organisation, inp.sector)
         title = label("table.breakdown", lang, name=code)
         note = label("note.breakdown_by_answer", lang, question=question)
         for i, part in enumerate(_parts(table)):

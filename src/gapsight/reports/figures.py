@@ -50,7 +50,12 @@ def _names(inputs: ReportInputs, lang: str) -> dict[str, str]:
             code = it.perception_code
             item = next((i for i in ins.items() if i.code == code), None)
             if item is not None:
-                text = ins.text(item.text, lang, org=inputs.organisation or "{org}")
+                text = ins.text(
+                    item.text,
+                    lang,
+                    org=inputs.organisation or "{org}",
+                    sector=inputs.sector or "{sector}",
+                )
                 names[it.code] = text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
     return names
 

@@ -113,7 +113,9 @@ def _gaps(inputs: ReportInputs, lang: Lang) -> list[Block]:
     )[:3]
     rows: list[tuple[Cell, ...]] = [
         (
-            c._item_text(inputs.instrument, it.perception_code, lang, inputs.organisation),
+            c._item_text(
+                inputs.instrument, it.perception_code, lang, inputs.organisation, inputs.sector
+            ),
             c.dimension_label(inputs.instrument, it.dimension, lang),
             c._num(
                 it.gap,

@@ -236,7 +236,7 @@ def test_the_questionnaire_appendix_shows_the_filled_in_items(
 ) -> None:
     flat = " ".join(texts["en"].split())
     assert "Veldhuis Facilitair" in flat
-    assert "{org}" not in flat
+    assert "{org}" not in flat and "{sector}" not in flat
     item = next(i for i in inputs.instrument.items() if i.code == "p05")
     words = inputs.instrument.text(item.text, "en", org="Veldhuis Facilitair")
     assert " ".join(words.split()[:6]) in flat
