@@ -17,6 +17,7 @@ routers that build on this app.
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from fastapi import FastAPI
@@ -30,9 +31,24 @@ from gapsight.web.deps import LoginRequired
 from gapsight.web.i18n import gettext_for
 from gapsight.web.templating import render
 
-__all__ = ["install", "message_for", "page_for_scope"]
+__all__ = ["install", "loggable_path", "message_for", "page_for_scope"]
 
 log = logging.getLogger("gapsight.web")
+
+_SECRET_SEGMENTS = re.compile(r"^/(r|o|optout)/[^/]+")
+"""Paths whose second segment is a credential: a personal link token, an open link's
+public id, a signed opt-out token."""
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with any link token replaced by ``…``, fit for a log line: a token in a
+    log would let whoever reads it answer as the respondent (and find an unfinished
+    anonymous response through its resume hash).
+
+    >>> loggable_path("/r/abc123/p/2"), loggable_path("/studies/4")
+    ('/r/…/p/2', '/studies/4')
+    """
+    return _SECRET_SEGMENTS.sub(lambda m: f"/{m.group(1)}/…", path)
 
 
 def message_for(request: Request, status: int, detail: str | None = None) -> tuple[str, str]:
@@ -120,5 +136,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        log.error(
+            "unexpected error on %s %s",
+            request.method,
+            loggable_path(request.url.path),
+            exc_info=exc,
+        )
         return _page(request, 500)

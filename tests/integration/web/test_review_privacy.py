@@ -136,3 +136,26 @@ def test_api_fieldwork_does_not_tell_which_hidden_group_is_small(
     assert cells["south"]["status"] == cells["east"]["status"] == "suppressed"
     assert cells["south"]["started"] is None and cells["east"]["started"] is None
     assert cells["north"]["status"] == "shown"
+
+
+def test_an_unexpected_error_on_a_respondent_page_never_logs_the_link_token(
+    sqlite_settings: Settings,
+    people: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from gapsight.services import respondent
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(respondent, "visit", broken)
+    client = TestClient(
+        create_app(sqlite_settings.with_(mail_sender=False)), raise_server_exceptions=False
+    )
+    token = "SECRET-link-token-0123456789abcdefghijklmnop"
+    with caplog.at_level("ERROR", logger="gapsight.web"):
+        response = client.get(f"/r/{token}")
+    assert response.status_code == 500
+    assert "unexpected error on GET /r/…" in caplog.text
+    assert token not in caplog.text
