@@ -33,3 +33,22 @@ def test_the_demo_coordinator_reads_the_report_of_a_wave(sqlite_settings: Any) -
         assert "attachment" in xlsx.headers["content-disposition"]
         assert browser.get(f"/studies/{study}/report?format=doc").status_code == 404
         assert browser.get("/studies/999999/report").status_code == 404
+
+
+@pytest.mark.slow
+def test_a_coordinator_writes_the_recommendations_in_the_app(sqlite_settings: Any) -> None:
+    result = demo.install(sqlite_settings)
+    study = next(w.study_id for w in result.waves if w.name == "Klantonderzoek 2024")
+    with Browser(create_app(sqlite_settings), headers={"accept-language": "en"}) as browser:
+        assert browser.login(demo.DEMO_EMAIL, demo.DEMO_PASSWORD).status_code == 303
+        form = browser.get(f"/studies/{study}/recommendations")
+        assert form.status_code == 200 and "<textarea" in form.text
+        saved = browser.submit(
+            f"/studies/{study}/recommendations",
+            {"recommendations": "Act now.\n\n- Call back within 2 days."},
+            token_from=f"/studies/{study}/recommendations",
+        )
+        assert saved.status_code == 303
+        page = browser.get(f"/studies/{study}/report").text
+        assert "Call back within 2 days." in page
+        assert label("missing.recommendations", "en") not in page

@@ -10,17 +10,32 @@ reports (they contain aggregates only, with the minimum group size enforced).
 from __future__ import annotations
 
 from fastapi import Depends, HTTPException, Request
-from starlette.responses import Response
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
 
+from gapsight.services import report_texts
 from gapsight.services import studies as study_service
 from gapsight.services.reporting import render_report
 from gapsight.store.database import unit_of_work
+from gapsight.store.models import Study
 from gapsight.web import i18n
 from gapsight.web.deps import CurrentUser, check_organisation, engine, require
 from gapsight.web.routes import html_router
+from gapsight.web.templating import flash, render
 
 router = html_router()
 viewer = require("viewer")
+coordinator = require("coordinator")
+
+
+def _study(session: Session, user: CurrentUser, study_id: int) -> Study:
+    try:
+        study = study_service.get_study(session, study_id)
+    except KeyError:
+        raise HTTPException(status_code=404) from None
+    check_organisation(user, study.organisation_id)
+    return study
+
 
 _TYPES = {
     "html": "text/html; charset=utf-8",
@@ -41,11 +56,7 @@ def report_page(
         raise HTTPException(status_code=404)
     db = engine(request)
     with unit_of_work(db) as session:
-        try:
-            study = study_service.get_study(session, study_id)
-        except KeyError:
-            raise HTTPException(status_code=404) from None
-        check_organisation(user, study.organisation_id)
+        _study(session, user, study_id)
     lang = i18n.language(request)
     data = render_report(db, study_id, fmt=format, lang=lang if lang in ("nl", "en") else "nl")
     headers = {}
@@ -53,3 +64,31 @@ def report_page(
         name = f"report-{study_id}.{lang}.{format}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return Response(content=data, media_type=_TYPES[format], headers=headers)
+
+
+@router.get("/studies/{study_id}/recommendations")
+def recommendations_page(
+    request: Request, study_id: int, user: CurrentUser = Depends(coordinator)
+) -> Response:
+    """The form to write the report's recommendations (plain text)."""
+    with unit_of_work(engine(request)) as session:
+        info = study_service.info(_study(session, user, study_id))
+        text = report_texts.get_recommendations(session, study_id) or ""
+    return render(request, "studies/recommendations.html", {"study": info, "text": text})
+
+
+@router.post("/studies/{study_id}/recommendations")
+async def save_recommendations(
+    request: Request, study_id: int, user: CurrentUser = Depends(coordinator)
+) -> Response:
+    """Store the recommendations and go back to the study."""
+    form = await request.form()
+    text = form.get("recommendations")
+    with unit_of_work(engine(request)) as session:
+        _study(session, user, study_id)
+        try:
+            report_texts.set_recommendations(session, study_id, str(text or ""))
+        except ValueError:
+            raise HTTPException(status_code=413) from None
+    flash(request, i18n.gettext_for(request)("Recommendations saved."))
+    return RedirectResponse(f"/studies/{study_id}", status_code=303)
