@@ -52,7 +52,14 @@ from gapsight.reports.model import (
 )
 from gapsight.services.reporting import ReportInputs, WaveResult
 
-__all__ = ["MAX_DISTRIBUTION", "MEASURES_PER_TABLE", "build", "measure_label"]
+__all__ = [
+    "MAX_DISTRIBUTION",
+    "MEASURES_PER_TABLE",
+    "build",
+    "measure_label",
+    "remedies",
+    "suggested_recommendations",
+]
 
 MAX_DISTRIBUTION = 11
 """Answer distributions with more values (0–100 points) are left out of the item table."""
@@ -271,35 +278,36 @@ def _missing_results(cur: WaveResult, lang: Lang) -> Paragraph:
 
 
 # ------------------------------------------------------------------- recommendations
+def remedies(inp: ReportInputs, lang: str) -> tuple[str, ...]:
+    """The gap model's remedy for each of the two dimensions with the largest
+    shortfall (negative gap), weakest first; empty without SERVQUAL or shortfalls."""
+    lg = _lang(lang)
+    a = inp.current.analysis
+    if a is None or a.servqual is None:
+        return ()
+    dims = sorted(
+        (d for d in a.servqual.chosen.dimensions if is_defined(d.gap) and frame_value(d.gap) < 0),
+        key=lambda d: frame_value(d.gap),
+    )[:2]
+    return tuple(
+        label("remedy.gap5", lg, dimension=dimension_label(inp.instrument, d.dimension, lg))
+        for d in dims
+    )
+
+
+def suggested_recommendations(inp: ReportInputs, lang: str) -> str:
+    """:func:`remedies` as plain text (``- `` items) to pre-fill the recommendations
+    people then edit (the web form does this when none are stored)."""
+    return "\n".join(f"- {r}" for r in remedies(inp, lang))
+
+
 def _recommendations(inp: ReportInputs, lang: Lang) -> list[Block]:
     if inp.recommendations:
         return list(_plain_text_blocks(inp.recommendations))
     blocks: list[Block] = [Paragraph(label("missing.recommendations", lang), style="missing")]
-    a = inp.current.analysis
-    if a is not None and a.servqual is not None:
-        dims = sorted(
-            (
-                d
-                for d in a.servqual.chosen.dimensions
-                if is_defined(d.gap) and frame_value(d.gap) < 0
-            ),
-            key=lambda d: frame_value(d.gap),
-        )[:2]
-        if dims:
-            blocks.append(
-                Paragraph(
-                    label("recommendations.prefill", lang),
-                    tuple(
-                        label(
-                            "remedy.gap5",
-                            lang,
-                            dimension=dimension_label(inp.instrument, d.dimension, lang),
-                        )
-                        for d in dims
-                    ),
-                    style="note",
-                )
-            )
+    items = remedies(inp, lang)
+    if items:
+        blocks.append(Paragraph(label("recommendations.prefill", lang), items, style="note"))
     return blocks
 
 

@@ -43,6 +43,7 @@ def test_a_coordinator_writes_the_recommendations_in_the_app(sqlite_settings: An
         assert browser.login(demo.DEMO_EMAIL, demo.DEMO_PASSWORD).status_code == 303
         form = browser.get(f"/studies/{study}/recommendations")
         assert form.status_code == 200 and "<textarea" in form.text
+        assert "- Reliability: the customer gap is the sum of the other gaps" in form.text
         saved = browser.submit(
             f"/studies/{study}/recommendations",
             {"recommendations": "Act now.\n\n- Call back within 2 days."},

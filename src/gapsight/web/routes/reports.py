@@ -13,9 +13,10 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from gapsight.reports.contents import suggested_recommendations
 from gapsight.services import report_texts
 from gapsight.services import studies as study_service
-from gapsight.services.reporting import render_report
+from gapsight.services.reporting import render_report, report_inputs
 from gapsight.store.database import unit_of_work
 from gapsight.store.models import Study
 from gapsight.web import i18n
@@ -70,10 +71,16 @@ def report_page(
 def recommendations_page(
     request: Request, study_id: int, user: CurrentUser = Depends(coordinator)
 ) -> Response:
-    """The form to write the report's recommendations (plain text)."""
-    with unit_of_work(engine(request)) as session:
+    """The form to write the report's recommendations (plain text); when none are
+    stored yet it is pre-filled with the gap model's remedies for the largest gaps."""
+    db = engine(request)
+    with unit_of_work(db) as session:
         info = study_service.info(_study(session, user, study_id))
-        text = report_texts.get_recommendations(session, study_id) or ""
+        text = report_texts.get_recommendations(session, study_id)
+    if text is None:  # pre-fill with the gap model's remedies for the largest gaps
+        lang = i18n.language(request)
+        lang = lang if lang in ("nl", "en") else "nl"
+        text = suggested_recommendations(report_inputs(db, study_id, lang=lang), lang)
     return render(request, "studies/recommendations.html", {"study": info, "text": text})
 
 
