@@ -108,8 +108,13 @@ class ImportancePerformance:
         )
 
 
+_EPS = 1e-9
+"""Tolerance of the tie rule: a grand mean computed in floating point (0.05 + 0.02 + 0.56 +
+0.17 + 0.2 over 5 is 0.20000000000000004) must still count a value of 0.2 as equal."""
+
+
 def _classify(perf: float, imp: float, x: float, y: float) -> Quadrant:
-    high_imp, high_perf = imp >= y, perf >= x
+    high_imp, high_perf = imp >= y - _EPS, perf >= x - _EPS
     if high_imp:
         return "keep_up_the_good_work" if high_perf else "concentrate_here"
     return "possible_overkill" if high_perf else "low_priority"

@@ -43,3 +43,12 @@ def test_undefined_points_are_left_out_with_reason() -> None:
         importance_performance({"a": 1.0}, {"b": 1.0})
     with pytest.raises(KeyError):
         r.quadrant_of("zzz")
+
+
+def test_value_equal_to_the_grand_mean_counts_as_high_despite_float_rounding() -> None:
+    # stated weights summing to 1 over 5 dimensions: the grand mean is 0.2 exactly, but
+    # (0.05 + 0.02 + 0.56 + 0.17 + 0.2) / 5 is 0.20000000000000004 in binary floating point
+    imp = {"a": 0.05, "b": 0.02, "c": 0.56, "d": 0.17, "e": 0.2}
+    perf = {"a": 5.0, "b": 5.0, "c": 5.0, "d": 5.0, "e": 4.0}  # e below the mean 4.8
+    r = importance_performance(perf, imp)
+    assert r.quadrant_of("e") == "concentrate_here"  # importance 0.2 = mean: high
