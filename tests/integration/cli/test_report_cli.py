@@ -1,0 +1,57 @@
+"""``gapsight report``: the demo's first wave as Excel with recommendations from a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from gapsight.cli import report
+from gapsight.config import Settings
+from gapsight.services.demo import install
+from gapsight.services.report_texts import get_recommendations
+from gapsight.store.database import make_engine, unit_of_work
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """Test shell."""
+
+    report.register(app)
+    return app
+
+
+def test_report_writes_the_workbook_and_stores_the_recommendations(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    waves = install(Settings(data_dir=data_dir)).waves
+    first = next(w.study_id for w in waves if w.name == "Klantonderzoek 2024")
+    advice = tmp_path / "advice.txt"
+    advice.write_text("- Call back within 2 working days.\n", "utf-8")
+    out = tmp_path / "tables.xlsx"
+    env = {"GAPSIGHT_DATABASE_URL": "", "GAPSIGHT_DATA_DIR": ""}
+    args = ["report", "--study", str(first), "--format", "xlsx", "--lang", "en"]
+    args += ["--out", str(out), "--recommendations", str(advice), "--data-dir", str(data_dir)]
+    result = CliRunner().invoke(_app(), args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output
+    wb = load_workbook(out)
+    assert "dimensions" in wb.sheetnames and "breakdown.segment" in wb.sheetnames
+    engine = make_engine(Settings(data_dir=data_dir))
+    with unit_of_work(engine) as session:
+        assert get_recommendations(session, first) == "- Call back within 2 working days."
+    engine.dispose()
+
+
+def test_an_unknown_study_is_an_error(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    install(Settings(data_dir=data_dir))
+    env = {"GAPSIGHT_DATABASE_URL": "", "GAPSIGHT_DATA_DIR": ""}
+    args = ["report", "--study", "999", "--format", "html", "--data-dir", str(data_dir)]
+    result = CliRunner().invoke(_app(), args, env=env)
+    assert result.exit_code != 0
+    assert isinstance(result.exception, KeyError)
