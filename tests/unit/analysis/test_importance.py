@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gapsight.analysis.importance import importance_performance
-from gapsight.analysis.result import Undefined
+from gapsight.analysis.result import Number, Undefined
 
 PERF = {"a": 6.0, "b": 8.0, "c": 6.5, "d": 8.5}
 IMP = {"a": 0.4, "b": 0.3, "c": 0.1, "d": 0.2}
@@ -33,7 +33,7 @@ def test_given_crosshairs_and_ties_count_as_high() -> None:
 
 
 def test_undefined_points_are_left_out_with_reason() -> None:
-    perf = {**PERF, "e": Undefined("no valid answers")}
+    perf: dict[str, Number] = {**PERF, "e": Undefined("no valid answers")}
     imp = {**IMP, "e": 0.9}
     r = importance_performance(perf, imp)
     assert r.n_points == 4 and r.performance_cross == pytest.approx(7.25)
