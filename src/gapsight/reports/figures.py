@@ -9,8 +9,8 @@ entry to :data:`MAKERS`.
 
 Example::
 
-    >>> sorted(MAKERS)[:2]
-    ['servqual.ep', 'servqual.items']
+    >>> sorted(MAKERS)
+    ['scores.cvs', 'scores.nps', 'servqual.ep', 'servqual.ipa', 'servqual.items', 'trend.cvs']
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ A table cell is plain data:
 
 Example::
 
-    >>> t = Table("scores", "Key figures", ("Measure", "Value"), ((("CVS"), Num(7.25, 1)),))
+    >>> t = Table("scores", "Key figures", ("Measure", "Value"), (("CVS", Num(7.26, 1)),))
     >>> t.rows[0][1].text("nl")
     '7,3'
 """
