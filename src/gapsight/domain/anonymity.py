@@ -5,11 +5,18 @@ no invitation, no link token, no contact, no time of day, and only those loaded
 characteristics that leave the respondent hidden in a group of at least the study's
 minimum group size. The rules, as pure functions:
 
-- :func:`safe_snapshot` keeps characteristics one at a time, in the order given, as
+- :func:`safe_snapshot` keeps characteristics one at a time, in the order of their names, as
   long as the *combination* kept so far still matches at least ``min_group_size``
   invited contacts (k-anonymity against the sample): each group being large is not
   enough, because "segment = B and region = North" can single one person out although
-  both groups are big.
+  both groups are big. *Leaving a value out* must not single anyone out either: when
+  only the one contact of a small group has no segment in their snapshot, the missing
+  segment points at them. So a value is left out for a whole group at once: per
+  characteristic, within the group of contacts sharing what was kept so far, the
+  values held by fewer than ``min_group_size`` contacts are hidden together with the
+  missing ones, and when those hidden together are still fewer than
+  ``min_group_size``, the next smallest value is hidden too (complementary
+  suppression, as in :func:`gapsight.analysis.breakdown.suppress_cells`).
 - :func:`coarse_time` keeps the date only (midnight UTC): an exact time could be
   matched with the moment a link was opened or a mail was read.
 - :func:`response_id` draws a random id for a web response, so that the order of the
@@ -24,6 +31,8 @@ Example::
     >>> sample = [{"segment": "A", "region": "N"}] * 5 + [{"segment": "A", "region": "S"}]
     >>> safe_snapshot({"segment": "A", "region": "S"}, sample, min_group_size=5)
     {'segment': 'A'}
+    >>> safe_snapshot({"segment": "A", "region": "N"}, sample, min_group_size=5)
+    {'segment': 'A'}
     >>> coarse_time(dt.datetime(2026, 11, 23, 9, 41, 7, tzinfo=dt.UTC)).isoformat()
     '2026-11-23T00:00:00+00:00'
 """
@@ -32,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -58,19 +68,52 @@ def safe_snapshot(
 ) -> dict[str, Any]:
     """The part of ``characteristics`` that may be stored with an anonymous response.
 
-    ``population`` is the characteristics of every invited contact of the wave.
-    Missing values (``None``) are never kept.
+    Characteristics are considered in the order of their names. ``population`` is the
+    characteristics of every invited contact of the wave (the respondent among them).
+    Missing values (``None``) are never kept. Every snapshot this returns is returned
+    for at least ``min_group_size`` contacts of the population (or for all of them), so
+    neither a kept value nor a left-out one narrows a respondent down to fewer people.
     """
-    rows = [dict(r) for r in population]
+    group = [dict(r) for r in population]
     kept: dict[str, Any] = {}
-    for name, value in characteristics.items():
-        if value is None:
-            continue
-        trial = {**kept, name: value}
-        matching = sum(1 for r in rows if all(r.get(k) == v for k, v in trial.items()))
-        if matching >= min_group_size:
-            kept = trial
+    # One order for everybody (a contact's own key order must not change the outcome).
+    names = sorted({*characteristics, *(n for r in group for n in r)}, key=str)
+    for name in names:
+        value = characteristics.get(name)
+        counts = Counter(_key(r.get(name)) for r in group)
+        hidden = _hidden_values(counts, min_group_size)
+        own = _key(value)
+        if own in hidden:
+            group = [r for r in group if _key(r.get(name)) in hidden]
+        else:
+            kept[name] = value
+            group = [r for r in group if _key(r.get(name)) == own]
     return kept
+
+
+_MISSING = ("missing",)
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for a characteristic value (``None``: missing)."""
+    if value is None:
+        return _MISSING
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return ("value", value)
+
+
+def _hidden_values(counts: Counter[Any], k: int) -> set[Any]:
+    """The values left out for everybody holding them: missing, those of fewer than
+    ``k`` contacts, and then the smallest others until the hidden ones together are
+    ``k`` contacts or more (or all are hidden)."""
+    hidden = {_MISSING} | {v for v, n in counts.items() if n < k}
+    visible = sorted((n, repr(v), v) for v, n in counts.items() if v not in hidden)
+    while visible and 0 < sum(counts[v] for v in hidden) < k:
+        hidden.add(visible.pop(0)[2])
+    return hidden
 
 
 def coarse_time(moment: dt.datetime) -> dt.datetime:

@@ -124,9 +124,10 @@ def test_nothing_stored_links_an_anonymous_response_to_its_invitation(
         assert r.completed_at.replace(tzinfo=dt.UTC) == midnight
         assert RESPONSE_ID_RANGE[0] <= r.id < RESPONSE_ID_RANGE[1]
         assert r.id != old_id
-    # Characteristics: A (4 invited) and B (3) are groups of at least 3; C (1) is not.
+    # Characteristics: A (4 invited) and B (3) are groups of at least 3; C (1) is not,
+    # and B is left out with it, so that "no segment" points at four people, not at C.
     assert sorted(str(r.characteristics) for r in anonymous) == sorted(
-        ["{'segment': 'A'}", "{'segment': 'B'}", "None"]
+        ["{'segment': 'A'}", "None", "None"]
     )
     # The identified response keeps its link, exact time and respondent key.
     assert identified.invitation_id == identified_a and identified.respondent_key == "K001"

@@ -24,12 +24,17 @@ def test_a_combination_of_large_groups_can_still_be_too_small() -> None:
         + [{"segment": "A", "region": "S"}]
     )
     # segment A (4) and region S (4) are each large enough; together they are one person.
-    assert safe_snapshot({"segment": "A", "region": "S"}, sample, min_group_size=4) == {
-        "segment": "A"
-    }
+    # Region N (3) is too small, so region is left out for S too (else "no region" would
+    # point at the three of N); likewise segment B (3), so nothing is kept.
+    assert safe_snapshot({"segment": "A", "region": "S"}, sample, min_group_size=4) == {}
+    # With 3: region (first by name) keeps N (3) and S (4); within S, segment A is one
+    # person, so segment is left out for all four of S.
     assert safe_snapshot({"segment": "B", "region": "S"}, sample, min_group_size=3) == {
-        "segment": "B",
-        "region": "S",
+        "region": "S"
+    }
+    assert safe_snapshot({"segment": "A", "region": "N"}, sample, min_group_size=3) == {
+        "region": "N",
+        "segment": "A",
     }
     assert safe_snapshot({"segment": None}, sample, min_group_size=1) == {}
 
@@ -65,3 +70,34 @@ def test_only_customer_choice_studies_let_respondents_choose() -> None:
     assert not keeps_choice("customer", "anonymous")
     assert starts_anonymous("customer", "choice") and not starts_anonymous("event", "identified")
     assert starts_anonymous("employee", "identified")
+
+
+def test_leaving_a_value_out_does_not_single_anyone_out() -> None:
+    # Review finding: the one contact of region S used to be the only one whose snapshot
+    # lacked the region, which named them as surely as keeping it would have.
+    sample = [{"segment": "A", "region": "N"}] * 5 + [{"segment": "A", "region": "S"}]
+    snapshots = [safe_snapshot(own, sample, min_group_size=5) for own in sample]
+    assert snapshots == [{"segment": "A"}] * 6
+    # A small group is hidden together with the next smallest one, the rest is kept.
+    sample = [{"segment": "A"}] * 4 + [{"segment": "B"}] * 3 + [{"segment": "C"}]
+    snapshots = [safe_snapshot(own, sample, min_group_size=3) for own in sample]
+    assert snapshots == [{"segment": "A"}] * 4 + [{}] * 4
+
+
+maybe = st.sampled_from(["A", "B", "C", None])
+
+
+@given(
+    st.lists(st.fixed_dictionaries({"x": maybe, "y": maybe, "z": maybe}), min_size=1, max_size=40),
+    st.integers(min_value=1, max_value=10),
+)
+def test_every_snapshot_is_shared_by_enough_invitees(
+    sample: list[dict[str, str | None]], k: int
+) -> None:
+    # What an observer of the stored response sees (the snapshot, kept values and left-out
+    # ones alike) is the same for at least k invitees, or for everybody.
+    snapshots = [
+        tuple(sorted(safe_snapshot(own, sample, min_group_size=k).items())) for own in sample
+    ]
+    for snapshot in set(snapshots):
+        assert snapshots.count(snapshot) >= min(k, len(sample))
