@@ -2,7 +2,8 @@
 
 ``settings.secret_key`` wins when set (several web workers or hosts must share one).
 Otherwise a random key is generated once and kept in ``data_dir/secret_key``, readable
-by the owner only (mode 0600), so sessions survive a restart of ``gapsight serve``.
+by the owner only (mode 0600, restored when the file is found with wider permissions),
+so sessions survive a restart of ``gapsight serve``.
 
 Example::
 
@@ -36,6 +37,9 @@ def secret_key(settings: Settings) -> str:
         return settings.secret_key
     path = Path(settings.data_dir) / KEY_FILE
     if path.is_file():
+        if path.stat().st_mode & 0o077:
+            # Copied or restored with wider permissions: others must not read it.
+            path.chmod(0o600)
         stored = path.read_text(encoding="utf-8").strip()
         # A short or empty file (e.g. an interrupted first start) is replaced.
         return stored if len(stored) >= _MIN_LENGTH else _replace(path)

@@ -30,3 +30,11 @@ def test_truncated_key_file_is_replaced(tmp_path: Path) -> None:
     assert key != "short" and len(key) >= 32
     assert path.read_text(encoding="utf-8").strip() == key
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_existing_key_file_readable_by_others_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / KEY_FILE
+    path.write_text("k" * 64 + "\n", encoding="utf-8")
+    path.chmod(0o644)
+    assert secret_key(Settings(data_dir=tmp_path)) == "k" * 64
+    assert path.stat().st_mode & 0o777 == 0o600
