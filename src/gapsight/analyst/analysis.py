@@ -37,6 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from gapsight.analysis.breakdown import BreakdownTable
 from gapsight.analysis.cvs import CVS_CODES, CvsResult
 from gapsight.analysis.descriptives import Descriptives
@@ -163,6 +165,8 @@ def analyze_matrix(
 
     ``by`` names characteristics of ``matrix`` to break down by.
     """
+    if matrix.n < options.min_group_size:
+        return _withheld(matrix, instrument, options, by)
     skipped: dict[str, str] = {}
     warnings: list[AnalysisWarning] = []
 
@@ -260,4 +264,45 @@ def analyze_matrix(
         breakdowns=breakdowns,
         skipped=skipped,
         warnings=tuple(warnings),
+    )
+
+
+SECTIONS = (
+    "servqual",
+    "servperf",
+    "reliability",
+    "cvs",
+    "nps",
+    "grades",
+    "drivers",
+    "importance_performance",
+)
+"""Sections :func:`analyze_matrix` may compute (names as in ``Analysis.skipped``)."""
+
+
+def _withheld(
+    matrix: ResponseMatrix, instrument: Instrument, options: AnalysisOptions, by: Sequence[str]
+) -> Analysis:
+    """An analysis that shows nothing but the count: fewer respondents than the minimum
+    group size (``analysis.md``: the threshold applies to the n behind every displayed
+    number; employee surveys are always under this rule). Descriptives are computed on
+    zero rows, so every item reads "undefined" instead of a small group's answers."""
+    reason = (
+        f"withheld: only {matrix.n} respondent(s), results need at least "
+        f"{options.min_group_size} (the minimum group size) so that no one's answers "
+        "can be read from them"
+    )
+    skipped = dict.fromkeys(SECTIONS, reason)
+    if by:
+        skipped["breakdowns"] = reason
+    nobody = matrix.subset(np.zeros(matrix.n, dtype=bool))
+    return Analysis(
+        instrument=instrument,
+        n=matrix.n,
+        options=options,
+        descriptives=descriptives_of(instrument, nobody),
+        precision=margin_of_error_proportion(
+            matrix.n, population=options.population, confidence=options.confidence
+        ),
+        skipped=skipped,
     )

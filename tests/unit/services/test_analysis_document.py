@@ -131,7 +131,27 @@ def test_degenerate_waves_give_nulls_with_reasons_never_nan(case: str) -> None:
     text = dumps(doc)
     assert "NaN" not in text
     assert unexplained_nulls(doc) == []
-    assert doc["servqual"] is not None
+    if case in ("one respondent", "empty wave"):
+        # fewer respondents than the minimum group size (5): nothing but the count
+        assert doc["servqual"] is None and doc["cvs"] is None and doc["nps"] is None
+        assert "minimum group size" in doc["reasons"]["servqual"]
+    else:
+        assert doc["servqual"] is not None
+
+
+def test_a_wave_smaller_than_the_minimum_group_size_shows_no_numbers() -> None:
+    """analysis.md: the minimum group size applies to the n behind every displayed
+    number (employee surveys always). Four respondents, minimum 5: only the count."""
+    frame = wave().iloc[:4]
+    doc = build_document(gapsight.analyze(frame, ["servqual22", "cvs"], dont_know_code=8))
+    assert doc["n"] == 4
+    for section in ("servqual", "servperf", "reliability", "cvs", "nps"):
+        assert doc[section] is None
+        assert "minimum group size" in doc["reasons"][section]
+    allowed = build_document(
+        gapsight.analyze(frame, ["servqual22", "cvs"], dont_know_code=8, min_group_size=3)
+    )
+    assert allowed["cvs"] is not None
 
 
 def test_sections_that_do_not_apply_are_null_with_a_reason() -> None:
