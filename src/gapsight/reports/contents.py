@@ -55,7 +55,9 @@ from gapsight.services.reporting import ReportInputs, WaveResult
 __all__ = [
     "MAX_DISTRIBUTION",
     "MEASURES_PER_TABLE",
+    "breakdown_table",
     "build",
+    "hidden_rows",
     "measure_label",
     "remedies",
     "suggested_recommendations",
@@ -771,13 +773,38 @@ def _ncell(cell: BreakdownCell) -> Cell:
     return cell.n if cell.n is not None else 0
 
 
+def hidden_rows(table: BreakdownTable) -> tuple[frozenset[int], bool]:
+    """The groups (by position) hidden for at least one measure of ``table``, and
+    whether a total is hidden for one.
+
+    Each measure is suppressed on its own n by the analysis core, so a group can be
+    hidden for the CVS (complementary to a small group) but shown for a gap, which would
+    let a reader recover the hidden CVS group's n from the other column. The report
+    therefore hides such a group in every measure of the table."""
+    rows: set[int] = set()
+    total = False
+    for b in table.breakdowns:
+        rows.update(i for i, c in enumerate(b.cells) if c.suppressed)
+        total = total or b.total.suppressed
+    return frozenset(rows), total
+
+
 def breakdown_table(
-    key: str, title: str, table: BreakdownTable, ins: Instrument, lang: Lang, notes: Sequence[str]
+    key: str,
+    title: str,
+    table: BreakdownTable,
+    ins: Instrument,
+    lang: Lang,
+    notes: Sequence[str],
+    hidden: tuple[frozenset[int], bool] | None = None,
 ) -> Table:
     """Rows = groups then the total; per score two columns, its n and its value.
 
     Only the public status of each cell is used: a suppressed cell (small or
-    complementary alike) is printed as ``•`` for both its n and its value."""
+    complementary alike) is printed as ``•`` for both its n and its value. Groups in
+    ``hidden`` (default: :func:`hidden_rows` of ``table``) are hidden in every
+    measure."""
+    rows_hidden, total_hidden = hidden if hidden is not None else hidden_rows(table)
     names = [b.code for b in table.breakdowns]
     cols: list[str] = [label("col.group", lang)]
     for name in names:
@@ -788,11 +815,17 @@ def breakdown_table(
         row: list[Cell] = [label("missing_group", lang) if g.group is None else str(g.group)]
         for b in table.breakdowns:
             c = b.cells[i]
-            row += [_ncell(c), _cell(c, b.code)]
+            if i in rows_hidden:
+                row += [SUPPRESSED, SUPPRESSED]
+            else:
+                row += [_ncell(c), _cell(c, b.code)]
         rows.append(tuple(row))
     total: list[Cell] = [label("col.total", lang)]
     for b in table.breakdowns:
-        total += [_ncell(b.total), _cell(b.total, b.code)]
+        if total_hidden:
+            total += [SUPPRESSED, SUPPRESSED]
+        else:
+            total += [_ncell(b.total), _cell(b.total, b.code)]
     rows.append(tuple(total))
     t = Table(key, title, tuple(cols), tuple(rows), tuple(notes))
     if t.has_suppressed:
@@ -822,18 +855,20 @@ def _breakdowns(inp: ReportInputs, lang: Lang) -> Section:
     for name, table in inp.loaded.items():
         title = label("table.breakdown", lang, name=name.replace("_", " "))
         note = label("note.breakdown_loaded", lang)
+        hidden = hidden_rows(table)
         for i, part in enumerate(_parts(table)):
             key = f"breakdown.{name}" + (f".{i + 1}" if i else "")
-            blocks.append(breakdown_table(key, title, part, ins, lang, (note,)))
+            blocks.append(breakdown_table(key, title, part, ins, lang, (note,), hidden))
     if not inp.by_answer:
         blocks.append(Paragraph(label("missing.answer_breakdowns", lang), style="missing"))
     for code, table in inp.by_answer.items():
         question = _item_text(ins, code, lang, inp.organisation, inp.sector)
         title = label("table.breakdown", lang, name=code)
         note = label("note.breakdown_by_answer", lang, question=question)
+        hidden = hidden_rows(table)
         for i, part in enumerate(_parts(table)):
             key = f"answer.{code}" + (f".{i + 1}" if i else "")
-            blocks.append(breakdown_table(key, title, part, ins, lang, (note,)))
+            blocks.append(breakdown_table(key, title, part, ins, lang, (note,), hidden))
     return Section("breakdowns", label("section.breakdowns", lang), tuple(blocks))
 
 

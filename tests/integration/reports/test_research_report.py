@@ -369,3 +369,17 @@ def test_the_management_summary_has_the_same_numbers_on_two_pages(
         [_poppler("pdfinfo"), str(path)], check=True, capture_output=True, text=True
     ).stdout
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2  # type: ignore[union-attr]
+
+
+def test_a_group_hidden_for_one_measure_is_hidden_for_all(models: dict[str, Report]) -> None:
+    tables = [t for t in models["nl"].tables() if t.key.startswith(("breakdown.", "answer."))]
+    by_base: dict[str, list[set[str]]] = {}
+    for t in tables:
+        base = t.key.rsplit(".", 1)[0] if t.key.count(".") > 1 else t.key
+        hidden = {str(r[0]) for r in t.rows if any(isinstance(c, Suppressed) for c in r[1:])}
+        for r in t.rows:
+            if str(r[0]) in hidden:
+                assert all(isinstance(c, Suppressed) for c in r[1:]), (t.key, r)
+        by_base.setdefault(base, []).append(hidden)
+    for base, sets in by_base.items():
+        assert all(s == sets[0] for s in sets), base
