@@ -355,6 +355,17 @@ def test_mirror_gaps_staff_minus_customers() -> None:
     assert item.gap == pytest.approx(7 - customers["p01"].mean())
 
 
+def test_mirror_gaps_refuses_a_staff_group_below_the_minimum_group_size() -> None:
+    """analysis.md: the minimum group size applies to every displayed number; four
+    managers' mean would show what each of them answered."""
+    customers = wave(seed=1)
+    managers = wave(n=30, seed=2).iloc[:4]
+    with pytest.raises(ValueError, match="staff group has 4 respondent"):
+        gapsight.mirror_gaps(customers, managers)
+    res = gapsight.mirror_gaps(customers, managers, min_group_size=3)
+    assert res.items
+
+
 def test_analyze_with_breakdowns_and_drivers() -> None:
     a = gapsight.analyze(wave(), ["servqual22", "kto"], by=["segment"])
     assert list(a.breakdowns) == ["segment"]

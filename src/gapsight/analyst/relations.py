@@ -256,22 +256,33 @@ def mirror_gaps(
     confidence: float = 0.95,
     min_valid_share: float = 0.5,
     dont_know_code: float | None = None,
+    min_group_size: int = 5,
 ) -> MirrorGaps:
     """Mirror or prediction gap per item and dimension: ``mean(staff) − mean(customers)``
     with a Welch test, adjusted over the items, flagged when ``|gap|`` exceeds
     ``threshold`` (on a 5-point scale, scaled to each item's range) and is significant.
 
     ``staff`` is the mirror wave (gap 6), or the management prediction of expectations
-    (gap 1); both frames use the customer instrument's item codes.
+    (gap 1); both frames use the customer instrument's item codes. Either group smaller
+    than ``min_group_size`` (3–10, default 5) is refused with a ``ValueError``: a mean of
+    three managers' answers would show what each of them said (``analysis.md``).
     """
     options = AnalysisOptions(
         adjust=adjust,  # type: ignore[arg-type]
         confidence=confidence,
         min_valid_share=min_valid_share,
         dont_know_code=dont_know_code,
+        min_group_size=min_group_size,
     )
     ins, reference = prepare(customers, instrument, dont_know_code=dont_know_code)
     _, comparison = prepare(staff, ins, dont_know_code=dont_know_code)
+    for name, group in (("customer", reference), ("staff", comparison)):
+        if group.n < options.min_group_size:
+            raise ValueError(
+                f"mirror_gaps: the {name} group has {group.n} respondent(s), fewer than the "
+                f"minimum group size {options.min_group_size}; results are withheld so that "
+                "no one's answers can be read from them"
+            )
     if codes is None and not [c for c in reference.codes if comparison.has(c)]:
         raise ValueError("mirror_gaps: the two waves have no item in common")
     return core_mirror_gaps(
