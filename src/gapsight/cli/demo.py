@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from alembic.util.exc import CommandError
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from gapsight.cli import common
-from gapsight.services.demo import DemoResult
+
+if TYPE_CHECKING:
+    from gapsight.services.demo import DemoResult
 
 
 def demo(
@@ -30,6 +30,10 @@ def demo(
     Runs the database migrations first. Loading twice changes nothing;
     --reset replaces the demo (asking first, unless --yes). Prints the login.
     """
+    from alembic.util.exc import CommandError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from gapsight.services import demo as service
 
     settings = common.settings(data_dir, database_url)
