@@ -528,6 +528,7 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         Table("items", label("table.items", lang), item_cols, tuple(item_rows), (sig_note,)),
         *_figure("servqual.items", inp, lang, label("table.items", lang)),
         *_figure("servqual.ipa", inp, lang, label("table.items", lang)),
+        *_figure("servqual.gapmodel", inp, lang, label("section.servqual", lang)),
     ]
     return Section("servqual", label("section.servqual", lang), tuple(blocks))
 

@@ -9,8 +9,8 @@ entry to :data:`MAKERS`.
 
 Example::
 
-    >>> sorted(MAKERS)
-    ['scores.cvs', 'scores.nps', 'servqual.ep', 'servqual.ipa', 'servqual.items', 'trend.cvs']
+    >>> sorted(MAKERS)[:4]
+    ['scores.cvs', 'scores.nps', 'servqual.ep', 'servqual.gapmodel']
 """
 
 from __future__ import annotations
@@ -122,7 +122,26 @@ def _ipa(inputs: ReportInputs, lang: str) -> str | None:
     return fn(a.importance_performance, lang, names=_names(inputs, lang), importance=kind)
 
 
+def _gap_model(inputs: ReportInputs, lang: str) -> str | None:
+    """The seven-gap model with gap 5 from this wave's SERVQUAL; the other gaps are
+    drawn as not assessed (their verdicts are not stored with the wave)."""
+    fn = chart("gapmodel", "gap_model_chart")
+    a = inputs.current.analysis
+    if fn is None or a is None or a.servqual is None:
+        return None
+    mod = importlib.import_module("gapsight.reports.charts.gapmodel")
+    model, from_servqual = (
+        getattr(mod, "GapModel", None),
+        getattr(mod, "status_from_servqual", None),
+    )
+    if model is None or from_servqual is None:
+        return None
+    gap5 = from_servqual(a.servqual, alpha=1.0 - a.options.confidence)
+    return fn(model(gap5=gap5), lang)
+
+
 MAKERS: dict[str, Maker] = {
+    "servqual.gapmodel": _gap_model,
     "servqual.ep": _servqual_ep,
     "servqual.items": _servqual_items,
     "servqual.ipa": _ipa,
