@@ -177,6 +177,8 @@ class DimensionGap:
         expectation, perception, gap: the aggregated values.
         n: respondents with a valid dimension gap (respondent-level only, else None).
         test: one-sample t-test of respondent dimension gaps vs 0 (respondent-level).
+        n_min, n_max: smallest and largest ``n_pairs`` (respondents with both E and P)
+            of the dimension's items (mean of item means only, else None).
     """
 
     dimension: str
@@ -186,15 +188,23 @@ class DimensionGap:
     gap: Number
     n: int | None = None
     test: TTest | None = None
+    n_min: int | None = None
+    n_max: int | None = None
 
 
 @dataclass(frozen=True)
 class Overall:
-    """Overall E, P and gap = mean of the dimension values."""
+    """Overall E, P and gap = mean of the dimension values.
+
+    ``n_min``/``n_max``: smallest and largest n behind the value: the items' ``n_pairs``
+    (mean of item means) or the dimensions' ``n`` (respondent level).
+    """
 
     expectation: Number
     perception: Number
     gap: Number
+    n_min: int | None = None
+    n_max: int | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +242,8 @@ class Aggregate:
                 "perception": frame_value(d.perception),
                 "gap": frame_value(d.gap),
             }
+            if self.method == "item_means":
+                row.update(n_min=d.n_min, n_max=d.n_max)
             if self.method == "respondent" and t is not None:
                 nums += [t.t, t.p]
                 row.update(
@@ -253,6 +265,8 @@ class Aggregate:
                 "expectation": frame_value(o.expectation),
                 "perception": frame_value(o.perception),
                 "gap": frame_value(o.gap),
+                "n_min": o.n_min,
+                "n_max": o.n_max,
                 "note": note_of([o.expectation, o.perception, o.gap]),
             }
         )
@@ -658,6 +672,8 @@ def servqual(
                 expectation=mean_of_defined([e_r[j] for j in idx], f"expectation of {d}"),
                 perception=mean_of_defined([p_r[j] for j in idx], f"perception of {d}"),
                 gap=mean_of_defined(ge, f"gap of {d}"),
+                n_min=min(items[j].n_pairs for j in idx),
+                n_max=max(items[j].n_pairs for j in idx),
             )
         )
         if any(not is_defined(g) for g in ge) and any(is_defined(g) for g in ge):
@@ -669,7 +685,8 @@ def servqual(
                     d,
                 )
             )
-    by_item_means = Aggregate("item_means", tuple(agg1), _overall(agg1))
+    item_n = [it.n_pairs for it in items]
+    by_item_means = Aggregate("item_means", tuple(agg1), _overall(agg1, min(item_n), max(item_n)))
 
     # aggregation 2: respondent level
     de_m, dp_m = scan.dim_e.mean(), scan.dim_p.mean()
@@ -690,7 +707,8 @@ def servqual(
                 test=dim_tests[i],
             )
         )
-    by_respondent = Aggregate("respondent", tuple(agg2), _overall(agg2))
+    dim_n = [int(g_acc.n[i]) for i in range(len(dims))]
+    by_respondent = Aggregate("respondent", tuple(agg2), _overall(agg2, min(dim_n), max(dim_n)))
 
     # weighted SERVQUAL
     w_res: WeightedServqual | None = None
@@ -740,12 +758,16 @@ def servqual(
     )
 
 
-def _overall(dims: Sequence[DimensionGap]) -> Overall:
+def _overall(
+    dims: Sequence[DimensionGap], n_min: int | None = None, n_max: int | None = None
+) -> Overall:
     names = [f"dimension {d.dimension}" for d in dims]
     return Overall(
         expectation=_all_or_undefined([d.expectation for d in dims], names, "overall"),
         perception=_all_or_undefined([d.perception for d in dims], names, "overall"),
         gap=_all_or_undefined([d.gap for d in dims], names, "overall"),
+        n_min=n_min,
+        n_max=n_max,
     )
 
 

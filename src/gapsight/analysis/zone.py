@@ -77,7 +77,11 @@ class ZoneItem:
 
 @dataclass(frozen=True)
 class ZoneDimension:
-    """Zone of tolerance of a dimension: means of its item values."""
+    """Zone of tolerance of a dimension: means of its item values.
+
+    ``n_min``/``n_max``: smallest and largest n behind the values, over the items'
+    ``n_msa``, ``n_mss`` and ``n_width``.
+    """
 
     dimension: str
     minimum: Number
@@ -87,6 +91,8 @@ class ZoneDimension:
     mss: Number
     width: Number
     position: str | Undefined
+    n_min: int | None = None
+    n_max: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,8 @@ class ZoneOfTolerance:
                 "mss": frame_value(d.mss),
                 "width": frame_value(d.width),
                 "position": d.position if isinstance(d.position, str) else None,
+                "n_min": d.n_min,
+                "n_max": d.n_max,
             }
             for d in self.dimensions
         ]
@@ -237,6 +245,7 @@ def zone_of_tolerance(matrix: ResponseMatrix, layout: ServqualLayout) -> ZoneOfT
         its = [z for z in items if z.dimension == d]
         msa_d = mean_of_defined([z.msa for z in its], f"MSA of {d}")
         mss_d = mean_of_defined([z.mss for z in its], f"MSS of {d}")
+        ns = [n for z in its for n in (z.n_msa, z.n_mss, z.n_width)]
         dims.append(
             ZoneDimension(
                 dimension=d,
@@ -247,6 +256,8 @@ def zone_of_tolerance(matrix: ResponseMatrix, layout: ServqualLayout) -> ZoneOfT
                 mss=mss_d,
                 width=mean_of_defined([z.width for z in its], f"width of {d}"),
                 position=_position(msa_d, mss_d),
+                n_min=min(ns),
+                n_max=max(ns),
             )
         )
     inverted = int(counts[4].sum())

@@ -165,6 +165,8 @@ def _test(t: TTest | None) -> dict[str, Any]:
 
 def _dimension(d: DimensionGap) -> dict[str, Any]:
     extra: dict[str, Any] = {} if d.test is None else {"n": d.n, **_test(d.test)}
+    if d.n_min is not None:
+        extra.update(n_min=d.n_min, n_max=d.n_max)
     return record(
         dimension=d.dimension,
         k=d.k,
@@ -180,7 +182,13 @@ def _aggregate(agg: Aggregate) -> dict[str, Any]:
     return {
         "label": agg.label,
         "dimensions": [_dimension(d) for d in agg.dimensions],
-        "overall": record(expectation=o.expectation, perception=o.perception, gap=o.gap),
+        "overall": record(
+            expectation=o.expectation,
+            perception=o.perception,
+            gap=o.gap,
+            n_min=o.n_min,
+            n_max=o.n_max,
+        ),
     }
 
 
@@ -232,6 +240,8 @@ def _zone(z: ZoneOfTolerance) -> dict[str, Any]:
                 mss=d.mss,
                 width=d.width,
                 position=d.position,
+                n_min=d.n_min,
+                n_max=d.n_max,
             )
             for d in z.dimensions
         ],
@@ -244,7 +254,14 @@ def servqual_section(sq: ServqualResult) -> dict[str, Any]:
     chosen = _aggregate(sq.chosen)
     o = sq.overall
     weighted = {} if sq.weighted is None else {"weighted_gap": sq.weighted.gap}
-    overall = record(expectation=o.expectation, perception=o.perception, gap=o.gap, **weighted)
+    overall = record(
+        expectation=o.expectation,
+        perception=o.perception,
+        gap=o.gap,
+        n_min=o.n_min,
+        n_max=o.n_max,
+        **weighted,
+    )
     return {
         "aggregation": sq.aggregation,
         "aggregation_label": sq.chosen.label,

@@ -378,3 +378,45 @@ def test_respondent_level_dimension_without_enough_items_says_why() -> None:
     assert isinstance(b.gap, Undefined) and "at least 50% valid items in b" in b.gap.reason
     assert res.dimension("a").gap == pytest.approx(-1.5)
     assert res.item("02").test.n == 0 and is_defined(res.item("02").gap)
+
+
+# ------------------------------------------------------------------ n behind aggregated values
+def _pairs_n(df: pd.DataFrame, pair: Pair) -> int:
+    e, p = df[pair.expectation].to_numpy(), df[pair.perception].to_numpy()
+    return int(np.count_nonzero(~np.isnan(e) & ~np.isnan(p)))
+
+
+def test_aggregated_values_report_min_and_max_item_n(frame: pd.DataFrame) -> None:
+    frame = frame.copy()
+    frame.loc[frame.index[:50], "e04"] = np.nan  # one item with clearly fewer pairs
+    res = servqual(ResponseMatrix.from_frame(frame), LAYOUT)
+    all_n = [_pairs_n(frame, p) for p in LAYOUT.pairs]
+    for d in res.by_item_means.dimensions:
+        ns = [_pairs_n(frame, p) for p in LAYOUT.pairs if p.dimension == d.dimension]
+        assert (d.n_min, d.n_max) == (int(np.min(ns)), int(np.max(ns)))
+    assert res.by_item_means.dimension("reliability").n_min < 200
+    o = res.by_item_means.overall
+    assert (o.n_min, o.n_max) == (int(np.min(all_n)), int(np.max(all_n)))
+    dim_n = [int(d.n or 0) for d in res.by_respondent.dimensions]
+    ro = res.by_respondent.overall
+    assert (ro.n_min, ro.n_max) == (min(dim_n), max(dim_n))
+    f = res.by_item_means.to_frame()
+    assert f.loc["overall", "n_min"] == np.min(all_n)
+    assert f.loc["reliability", "n_max"] == res.by_item_means.dimension("reliability").n_max
+
+    z = res.zone
+    assert z is not None
+    for zd in z.dimensions:
+        ns = []
+        for p in LAYOUT.pairs:
+            if p.dimension != zd.dimension:
+                continue
+            pv, lo, hi = (frame[c].to_numpy() for c in (p.perception, p.minimum, p.desired))
+            ns += [
+                np.count_nonzero(~np.isnan(pv) & ~np.isnan(lo)),
+                np.count_nonzero(~np.isnan(pv) & ~np.isnan(hi)),
+                np.count_nonzero(~np.isnan(hi) & ~np.isnan(lo)),
+            ]
+        assert (zd.n_min, zd.n_max) == (int(np.min(ns)), int(np.max(ns)))
+    zf = z.dimensions_frame()
+    assert list(zf["n_min"]) == [zd.n_min for zd in z.dimensions]

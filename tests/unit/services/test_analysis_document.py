@@ -212,3 +212,20 @@ def test_norm_checks_say_which_rule_was_applied() -> None:
         }
         assert section["norm_rule_applied"] == ("level" if section["norm_met"] else "not_met")
         assert "improved by at least 1 point" in section["norm_rule"]
+
+
+def test_aggregated_servqual_values_carry_the_item_n_range() -> None:
+    """analysis.md: every statistic reports its n; dimension and overall values rest on
+    items with different n, so the document gives the smallest and largest item n."""
+    frame = wave()
+    frame.loc[frame.index[:7], "e03"] = np.nan  # item 03 (tangibles) has 33 pairs
+    doc = build_document(gapsight.analyze(frame, ["servqual22", "cvs"]))
+    sq = doc["servqual"]
+    n_pairs = {it["code"]: it["n_pairs"] for it in sq["items"]}
+    assert n_pairs["03"] == int(np.count_nonzero(frame["e03"].notna() & frame["p03"].notna()))
+    tangibles = sq["by_item_means"]["dimensions"][0]
+    assert tangibles["dimension"] == "tangibles"
+    assert (tangibles["n_min"], tangibles["n_max"]) == (33, 40)
+    assert (sq["overall"]["n_min"], sq["overall"]["n_max"]) == (33, 40)
+    assert sq["by_item_means"]["overall"]["n_min"] == min(n_pairs.values())
+    assert unexplained_nulls(doc) == []
