@@ -236,7 +236,9 @@ def store_table(
         raise ValueError(
             f"response table has {len(char_json)} characteristic rows for {table.n} responses"
         )
-    keys = table.respondent_keys or [None] * table.n
+    # An anonymous response keeps nothing that links it to a person or to their answers
+    # in another wave (issue 5: no token, contact or key); only identified ones pair.
+    keys = [None] * table.n if is_anonymous else (table.respondent_keys or [None] * table.n)
     statuses = response_statuses(
         codes, values, dk, table.texts, required_codes(instrument, study.modules)
     )

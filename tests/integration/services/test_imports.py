@@ -39,7 +39,7 @@ def test_csv_with_mapping_is_stored(db_engine: Engine, tmp_path: Path) -> None:
     )
     seen: list[str] = []
     with unit_of_work(db_engine) as session:
-        wave_id = make_study(session).id
+        wave_id = make_study(session, anonymity_mode="identified").id
         result = import_responses(
             session,
             wave_id,

@@ -40,6 +40,7 @@ def test_round_trip_values_dont_know_texts_and_characteristics(db_engine: Engine
                 characteristics=chars,
                 keys=["k1", None, "k3"],
             ),
+            anonymous=False,
         )
         wave_id = study.id
     assert result.stored == 3
@@ -193,3 +194,18 @@ def test_loading_a_wave_reads_responses_once(engine: Engine) -> None:
     reads = [s for s in statements if "FROM responses" in s]
     assert wave.n == 40
     assert len(reads) == 1 and "ORDER BY id" in reads[0]
+
+
+def test_anonymous_storage_keeps_no_respondent_key(db_engine: Engine) -> None:
+    """Issue 5: nothing stored with an anonymous response may link it to a person, so a
+    respondent key in the file is dropped (it would pair the answers across waves)."""
+    with unit_of_work(db_engine) as session:
+        study = make_study(session)
+        store_table(
+            session,
+            study.id,
+            table([[5, 4, 3], [1, 2, 3]], keys=["k1", "k2"]),
+            anonymous=True,
+        )
+        wave_id = study.id
+    assert load_wave(db_engine, wave_id).respondent_keys == [None, None]
