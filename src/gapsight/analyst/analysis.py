@@ -34,7 +34,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -163,12 +163,26 @@ def analyze_matrix(
 ) -> Analysis:
     """:func:`analyze` on a checked matrix (what a service loading a stored wave calls).
 
-    ``by`` names characteristics of ``matrix`` to break down by.
+    ``by`` names characteristics of ``matrix`` to break down by. A wave smaller than
+    ``options.min_group_size`` shows only its count; on an employee instrument
+    (:func:`employee_instrument`) an item answered by fewer respondents is treated as
+    unanswered everywhere, with an ``item_withheld`` warning naming it.
     """
     if matrix.n < options.min_group_size:
         return _withheld(matrix, instrument, options, by)
     skipped: dict[str, str] = {}
     warnings: list[AnalysisWarning] = []
+    if employee_instrument(instrument):
+        matrix, small = _withhold_small_items(matrix, options.min_group_size)
+        warnings.extend(
+            AnalysisWarning(
+                "item_withheld",
+                f"item {code}: fewer than {options.min_group_size} answers: withheld to "
+                "protect anonymity",
+                code,
+            )
+            for code in small
+        )
 
     servqual: ServqualResult | None = None
     servperf: Servperf | None = None
@@ -278,6 +292,33 @@ SECTIONS = (
     "importance_performance",
 )
 """Sections :func:`analyze_matrix` may compute (names as in ``Analysis.skipped``)."""
+
+
+EMPLOYEE_VARIANTS = frozenset({"employee", "mirror", "management_prediction", "staff_prediction"})
+"""Variants answered by employees: always under the minimum-group rule per item."""
+
+
+def employee_instrument(instrument: Instrument) -> bool:
+    """Whether ``instrument`` is answered by employees (``analysis.md``: employee surveys
+    are always under the minimum-group rule, also for single items)."""
+    return instrument.always_anonymous or instrument.variant in EMPLOYEE_VARIANTS
+
+
+def _withhold_small_items(
+    matrix: ResponseMatrix, min_n: int
+) -> tuple[ResponseMatrix, tuple[str, ...]]:
+    """``matrix`` with every item answered by 1 to ``min_n − 1`` respondents set to
+    unanswered (a copy; ``matrix`` is unchanged), and the codes of those items. Every
+    statistic computed afterwards (descriptives, SERVQUAL, reliability, eNPS, grades,
+    breakdowns) then treats the item as having no answers."""
+    valid = np.count_nonzero(~np.isnan(matrix.values), axis=0)
+    small = (valid > 0) & (valid < min_n)
+    if not small.any():
+        return matrix, ()
+    values = matrix.values.copy()
+    values[:, small] = np.nan
+    codes = tuple(c for c, s in zip(matrix.codes, small, strict=True) if s)
+    return replace(matrix, values=values), codes
 
 
 def _withheld(

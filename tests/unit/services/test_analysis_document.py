@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import gapsight
-from gapsight.analysis.result import Undefined
+import gapsight.instruments
+from gapsight.analysis.result import Undefined, is_defined
 from gapsight.services.analysis_document import (
     FORMAT,
     NOT_FINITE,
@@ -229,3 +230,42 @@ def test_aggregated_servqual_values_carry_the_item_n_range() -> None:
     assert (sq["overall"]["n_min"], sq["overall"]["n_max"]) == (33, 40)
     assert sq["by_item_means"]["overall"]["n_min"] == min(n_pairs.values())
     assert unexplained_nulls(doc) == []
+
+
+def _small_item_wave(codes: list[str], low: int, high: int, small: str) -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({c: rng.integers(low, high + 1, 20).astype(float) for c in codes})
+    frame.loc[frame.index[3:], small] = np.nan  # answered by 3 of 20
+    return frame
+
+
+def test_employee_item_answered_by_fewer_than_the_minimum_is_withheld() -> None:
+    """analysis.md: the minimum group size applies to the n behind every displayed
+    number; employee surveys always. 20 MTO respondents, one item answered by 3."""
+    mto = gapsight.instruments.load_builtin("mto")
+    agree5 = [i.code for s in mto.sections for i in s.items if i.scale == "agree5"]
+    frame = _small_item_wave(agree5, 1, 5, "drv_support")
+    a = gapsight.analyze(frame, "mto")
+    d = a.descriptives.item("drv_support")
+    assert d.n == 0 and not is_defined(d.mean)
+    assert a.descriptives.item("drv_feedback").n == 20
+    withheld = [w for w in a.warnings if w.code == "item_withheld"]
+    assert [w.subject for w in withheld] == ["drv_support"]
+    assert "fewer than 5 answers: withheld to protect anonymity" in withheld[0].message
+    doc = build_document(a)
+    item = next(it for it in doc["descriptives"] if it["code"] == "drv_support")
+    assert item["mean"] is None and item["n"] == 0
+    assert any(w["code"] == "item_withheld" for w in doc["warnings"])
+    assert unexplained_nulls(doc) == []
+    assert not np.isnan(frame["drv_support"].iloc[0])  # the caller's data is unchanged
+    # a minimum of 3 lets the 3 answers through
+    assert gapsight.analyze(frame, "mto", min_group_size=3).descriptives.item("drv_support").n == 3
+
+
+def test_customer_item_answered_by_few_is_shown_as_before() -> None:
+    frame = _small_item_wave(["cvs_satisfaction", "cvs_loyalty", "cvs_recommend"], 0, 10,
+                             "cvs_loyalty")  # fmt: skip
+    a = gapsight.analyze(frame, "cvs")
+    d = a.descriptives.item("cvs_loyalty")
+    assert d.n == 3 and d.mean == pytest.approx(frame["cvs_loyalty"].mean())
+    assert not any(w.code == "item_withheld" for w in a.warnings)
