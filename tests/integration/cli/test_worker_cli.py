@@ -50,6 +50,7 @@ def test_two_worker_processes_send_each_message_once(
         "GAPSIGHT_SMTP_HOST": "127.0.0.1",
         "GAPSIGHT_SMTP_PORT": str(smtp.port),
         "GAPSIGHT_MAIL_POLL_SECONDS": "1",
+        "PYTHONUNBUFFERED": "1",
     }
     command = [sys.executable, "-c", "from gapsight.cli.main import run; run()", "worker"]
     workers = [
@@ -57,6 +58,13 @@ def test_two_worker_processes_send_each_message_once(
         for _ in range(2)
     ]
     try:
+        # Wait until both workers have started (they announce themselves after installing
+        # the SIGTERM handler): on a busy machine one worker may send everything before
+        # the other has finished importing, and a SIGTERM then would kill it mid-start.
+        for worker in workers:
+            assert worker.stdout is not None
+            line = worker.stdout.readline()
+            assert b"mail worker" in line, (line, worker.stderr.read() if worker.stderr else b"")
         deadline = time.monotonic() + 90
         while len(smtp.messages) < N and time.monotonic() < deadline:
             time.sleep(0.1)
