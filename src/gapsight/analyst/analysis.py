@@ -26,8 +26,8 @@ Example::
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"cvs_satisfaction": [8, 7, 9], "cvs_loyalty": [7, 8, 9],
     ...                       "cvs_recommend": [9, 6, 10]})
-    >>> a = analyze(frame, "cvs")
-    >>> a.n, round(a.cvs.mean, 2), a.nps.score, a.skipped["grades"]
+    >>> a = analyze(frame, "cvs", min_group_size=3)
+    >>> a.n, round(a.cvs.score.mean, 2), a.nps.score, a.skipped["grades"]
     (3, 8.11, 33.33333333333333, 'no report-grade (1-10) items in the data')
 """
 
@@ -134,6 +134,7 @@ def analyze(
     instrument: InstrumentLike,
     *,
     by: Sequence[str] = (),
+    previous: Analysis | None = None,
     options: AnalysisOptions | None = None,
     **option_values: Any,
 ) -> Analysis:
@@ -144,14 +145,27 @@ def analyze(
         instrument: id (``"servqual22"``), :class:`Instrument`, or several ids of a
             combined questionnaire (``["servqual22", "kto"]``).
         by: characteristic columns to break every statistic down by.
+        previous: the analysis of the previous wave of the same series; its CVS and
+            report grades feed the norm's improvement rule (+1.0 point, or +10 % with
+            ``norm_relative=True``). Without it only the level rule (≥ 7) can be met.
         options: an :class:`AnalysisOptions`; or give its fields as keywords
             (``adjust="bh"``, ``confidence=0.9`` …).
+
+    Example (the CVS rose from 5.67 to 6.67: below 7, but +1.0 point)::
+
+        >>> import pandas as pd
+        >>> small = {"min_group_size": 3}
+        >>> before = analyze(pd.DataFrame({c: [5, 6, 6] for c in CVS_CODES}), "cvs", **small)
+        >>> after = analyze(pd.DataFrame({c: [7, 6, 7] for c in CVS_CODES}), "cvs",
+        ...                 previous=before, **small)
+        >>> round(after.cvs.score.mean, 2), after.cvs.norm.met, after.cvs.norm.rule_applied
+        (6.67, True, 'improvement_points')
     """
     if options is not None and option_values:
         raise TypeError("give either options= or option keywords, not both")
     opts = options or AnalysisOptions(**option_values)
     ins, matrix = prepare(data, instrument, dont_know_code=opts.dont_know_code, by=by)
-    return analyze_matrix(matrix, ins, opts, by=by)
+    return analyze_matrix(matrix, ins, opts, by=by, previous=previous)
 
 
 def analyze_matrix(
@@ -160,19 +174,22 @@ def analyze_matrix(
     options: AnalysisOptions,
     *,
     by: Sequence[str] = (),
+    previous: Analysis | None = None,
 ) -> Analysis:
     """:func:`analyze` on a checked matrix (what a service loading a stored wave calls).
 
-    ``by`` names characteristics of ``matrix`` to break down by. A wave smaller than
-    ``options.min_group_size`` shows only its count; on an employee instrument
-    (:func:`employee_instrument`) an item answered by fewer respondents is treated as
-    unanswered everywhere, with an ``item_withheld`` warning naming it.
+    ``by`` names characteristics of ``matrix`` to break down by; ``previous`` is the
+    previous wave's analysis for the norm's improvement rule. The minimum group size
+    applies to the n behind every displayed number (``analysis.md``): a wave smaller
+    than ``options.min_group_size`` shows only its count, and an item answered by fewer
+    respondents is treated as unanswered everywhere, with an ``item_withheld`` warning
+    naming it (on every instrument; employee surveys are always under this rule).
     """
     if matrix.n < options.min_group_size:
         return _withheld(matrix, instrument, options, by)
     skipped: dict[str, str] = {}
     warnings: list[AnalysisWarning] = []
-    if employee_instrument(instrument):
+    if options.min_group_size > 1:
         matrix, small = _withhold_small_items(matrix, options.min_group_size)
         warnings.extend(
             AnalysisWarning(
@@ -220,7 +237,8 @@ def analyze_matrix(
     cvs: CvsResult | None = None
     present = [c for c in CVS_CODES if matrix.has(c)]
     if len(present) == len(CVS_CODES):
-        cvs = cvs_of(matrix, options, "cvs")
+        before = previous.cvs.score.mean if previous and previous.cvs else None
+        cvs = cvs_of(matrix, options, "cvs", previous=before)
     elif present:
         missing = ", ".join(c for c in CVS_CODES if not matrix.has(c))
         skipped["cvs"] = f"the CVS needs all three items; not in the data: {missing}"
@@ -235,7 +253,12 @@ def analyze_matrix(
 
     grades: GradesResult | None = None
     if grade_codes(instrument, matrix):
-        grades = grades_of(instrument, matrix, options, "grades")
+        earlier = (
+            {g.code: g.estimate.mean for g in previous.grades.grades}
+            if previous and previous.grades
+            else None
+        )
+        grades = grades_of(instrument, matrix, options, "grades", previous=earlier)
     else:
         skipped["grades"] = "no report-grade (1-10) items in the data"
 
@@ -292,16 +315,6 @@ SECTIONS = (
     "importance_performance",
 )
 """Sections :func:`analyze_matrix` may compute (names as in ``Analysis.skipped``)."""
-
-
-EMPLOYEE_VARIANTS = frozenset({"employee", "mirror", "management_prediction", "staff_prediction"})
-"""Variants answered by employees: always under the minimum-group rule per item."""
-
-
-def employee_instrument(instrument: Instrument) -> bool:
-    """Whether ``instrument`` is answered by employees (``analysis.md``: employee surveys
-    are always under the minimum-group rule, also for single items)."""
-    return instrument.always_anonymous or instrument.variant in EMPLOYEE_VARIANTS
 
 
 def _withhold_small_items(

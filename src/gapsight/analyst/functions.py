@@ -32,6 +32,7 @@ from gapsight.analysis.descriptives import Descriptives, describe
 from gapsight.analysis.grades import GradesResult, report_grades
 from gapsight.analysis.layout import Pair, ServqualLayout, servqual_layout
 from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.analysis.norm import NormRule
 from gapsight.analysis.nps import NpsResult, net_promoter_score
 from gapsight.analysis.reliability import (
     Reliability,
@@ -117,10 +118,30 @@ def descriptives_of(instrument: Instrument, matrix: ResponseMatrix) -> Descripti
     return describe(matrix, scales=scale_bounds(instrument, matrix))
 
 
-def cvs_of(matrix: ResponseMatrix, options: AnalysisOptions, what: str) -> CvsResult:
-    """The CVS of ``matrix`` (all three items required)."""
+def cvs_of(
+    matrix: ResponseMatrix,
+    options: AnalysisOptions,
+    what: str,
+    previous: Number | None = None,
+) -> CvsResult:
+    """The CVS of ``matrix`` (all three items required); ``previous`` is the previous
+    wave's CVS for the norm's improvement rule (:func:`norm_rule`)."""
     require_codes(matrix, CVS_CODES, what)
-    return customer_value_score(matrix, confidence=options.confidence)
+    return customer_value_score(
+        matrix, confidence=options.confidence, previous=previous, rule=norm_rule(options)
+    )
+
+
+def norm_rule(options: AnalysisOptions) -> NormRule:
+    """The guideline norm of ``options``: ≥ 7, or +1.0 point on the previous wave, or
+    +10 % relative when ``options.norm_relative`` (``certification.md``).
+
+    Example::
+
+        >>> norm_rule(AnalysisOptions(norm_relative=True)).relative
+        True
+    """
+    return NormRule(relative=options.norm_relative)
 
 
 def nps_of(
@@ -150,7 +171,9 @@ def grades_of(
     if not use:
         raise ValueError(f"{what}: no report-grade (1-10) items in the data")
     require_codes(matrix, use, what)
-    return report_grades(matrix, use, confidence=options.confidence, previous=previous)
+    return report_grades(
+        matrix, use, confidence=options.confidence, previous=previous, rule=norm_rule(options)
+    )
 
 
 def layout_of(instrument: Instrument) -> ServqualLayout | None:

@@ -69,6 +69,10 @@ class AnalysisOptions:
             population correction of the margin of error (``None``: infinite).
         weight_rule: importance points not summing to 100 are ``reject``-ed (default)
             or ``renormalise``-d, and counted either way.
+        norm_relative: the guideline norm's improvement rule (``certification.md``):
+            ``False`` (default) asks +1.0 point on the previous wave, ``True`` the
+            per-organisation relative +10 %. Applies only when the previous wave is
+            given (``analyze(..., previous=...)``); the level rule (≥ 7) always applies.
     """
 
     aggregation: Aggregation = "item_means"
@@ -81,6 +85,7 @@ class AnalysisOptions:
     min_valid_share: float = 0.5
     population: int | None = None
     weight_rule: WeightRule = "reject"
+    norm_relative: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aggregation", str(self.aggregation).replace("-", "_"))

@@ -11,6 +11,7 @@ so both formats always show the same numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,13 @@ class AdjustChoice(StrEnum):
     none = "none"
 
 
+class NormChoice(StrEnum):
+    """The norm's improvement rule (``certification.md``)."""
+
+    points = "points"
+    relative = "relative"
+
+
 def read_table(
     path: Path,
     instrument: Instrument,
@@ -107,20 +115,43 @@ def read_table(
     )
 
 
-def _load_study(
-    study: int, data_dir: Path | None, database_url: str | None
-) -> tuple[ResponseMatrix, Instrument, dict[str, Any], str]:
-    """The matrix, instrument and study settings of stored wave ``study``."""
+@dataclass(frozen=True)
+class StoredWave:
+    """What ``--study`` reads: the wave, its settings, and the wave it follows."""
+
+    matrix: ResponseMatrix
+    instrument: Instrument
+    defaults: dict[str, Any]
+    source: str
+    previous: ResponseMatrix | None
+    previous_instrument: Instrument | None
+
+
+def _load_study(study: int, data_dir: Path | None, database_url: str | None) -> StoredWave:
+    """The matrix, instrument and study settings of stored wave ``study``, the
+    organisation's norm rule, and the matrix of the wave it follows (if any)."""
+    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
     from gapsight.analyst.inputs import restrict_to_modules
+    from gapsight.services.reporting import norm_rule_of
     from gapsight.services.responses import load_wave
     from gapsight.store.database import make_engine
+    from gapsight.store.models import Organisation
 
     settings = common.settings(data_dir, database_url)
     engine = make_engine(settings)
     try:
         wave = load_wave(engine, study)
+        before = (
+            load_wave(engine, wave.study.previous_wave_id)
+            if wave.study.previous_wave_id is not None
+            else None
+        )
+        with engine.connect() as conn:
+            org_settings = conn.execute(
+                select(Organisation.settings).where(Organisation.id == wave.study.organisation_id)
+            ).scalar_one_or_none()
     except SQLAlchemyError as exc:
         raise common.UserError(
             f"cannot read study {study} from {settings.database_url}: "
@@ -132,9 +163,19 @@ def _load_study(
         "min_group_size": wave.study.min_group_size,
         "confidence": wave.study.confidence_level,
         "population": wave.study.population_size,
+        "norm_relative": norm_rule_of(org_settings).relative,
     }
     matrix = restrict_to_modules(wave.matrix, wave.instrument, wave.study.modules)
-    return matrix, wave.instrument, defaults, f"study {study} ({wave.study.name})"
+    return StoredWave(
+        matrix=matrix,
+        instrument=wave.instrument,
+        defaults=defaults,
+        source=f"study {study} ({wave.study.name})",
+        previous=None
+        if before is None
+        else restrict_to_modules(before.matrix, before.instrument, before.study.modules),
+        previous_instrument=None if before is None else before.instrument,
+    )
 
 
 def analyze(
@@ -188,6 +229,18 @@ def analyze(
         help="Population size, for the finite population correction of the margin of "
         "error (with --study: the study's).",
     ),
+    previous_file: Path | None = typer.Option(
+        None,
+        "--previous",
+        help="The previous wave's responses (same instrument and columns), so that the "
+        "CVS and grade norms can be met by improvement. With --study: the wave it follows.",
+    ),
+    norm: NormChoice | None = typer.Option(
+        None,
+        "--norm",
+        help="The norm's improvement rule: points (+1.0, the default) or relative "
+        "(+10 %). With --study: the organisation's setting.",
+    ),
     by: list[str] = typer.Option(
         [],
         "--by",
@@ -224,6 +277,10 @@ def analyze(
         values["confidence"] = confidence
     if population is not None:
         values["population"] = population
+    if norm is not None:
+        values["norm_relative"] = norm is NormChoice.relative
+    previous: ResponseMatrix | None = None
+    previous_ins: Instrument | None = None
     if input_file is not None:
         if not instrument:
             raise common.UserError("--instrument is required with --input (e.g. servqual22)")
@@ -231,9 +288,19 @@ def analyze(
         ins = resolve_instrument(list(instrument))
         matrix = read_table(input_file, ins, dont_know_code, mapping_file, by)
         source = input_file.name
+        if previous_file is not None:
+            previous = read_table(previous_file, ins, dont_know_code, mapping_file, ())
+            previous_ins = ins
     elif study is not None:
-        matrix, ins, defaults, source = _load_study(study, data_dir, database_url)
-        options = AnalysisOptions(**{**defaults, **values})
+        if previous_file is not None:
+            raise common.UserError(
+                "--previous is for --input files; with --study the previous wave is the "
+                "one the study follows"
+            )
+        stored = _load_study(study, data_dir, database_url)
+        matrix, ins, source = stored.matrix, stored.instrument, stored.source
+        previous, previous_ins = stored.previous, stored.previous_instrument
+        options = AnalysisOptions(**{**stored.defaults, **values})
         if instrument and list(instrument) != [ins.id]:
             raise common.UserError(
                 f"study {study} was answered on {ins.ref}; leave out --instrument or give "
@@ -246,7 +313,12 @@ def analyze(
     else:
         raise common.UserError("give --input FILE (with --instrument) or --study ID")
     with common.err_console.status("Analysing …"):
-        result = analyze_matrix(matrix, ins, options, by=_check_by(matrix, by))
+        before = (
+            analyze_matrix(previous, previous_ins, options)
+            if previous is not None and previous_ins is not None
+            else None
+        )
+        result = analyze_matrix(matrix, ins, options, by=_check_by(matrix, by), previous=before)
         document = build_document(result, source=source)
     if output_format is Format.json:
         text = dumps(document) + "\n"

@@ -199,7 +199,8 @@ def test_options_reach_the_analysis(app: typer.Typer, csv: Path) -> None:
         app,
         ["-i", "servqual22", "--input", str(csv), "--dont-know-code", "8",
          "--aggregation", "respondent", "--round-item-means", "--missing", "pairwise",
-         "--adjust", "bh", "--confidence", "0.9", "--weights", "renormalise"],
+         "--adjust", "bh", "--confidence", "0.9", "--weights", "renormalise",
+         "--norm", "relative"],
     )  # fmt: skip
     assert doc["options"] == {
         "aggregation": "respondent",
@@ -212,6 +213,7 @@ def test_options_reach_the_analysis(app: typer.Typer, csv: Path) -> None:
         "min_valid_share": 0.5,
         "population": None,
         "weight_rule": "renormalise",
+        "norm_relative": True,
     }
     assert doc["servqual"]["aggregation"] == "respondent"
     assert doc["servqual"]["dimensions"][0]["t"] is not None

@@ -262,10 +262,16 @@ def test_employee_item_answered_by_fewer_than_the_minimum_is_withheld() -> None:
     assert gapsight.analyze(frame, "mto", min_group_size=3).descriptives.item("drv_support").n == 3
 
 
-def test_customer_item_answered_by_few_is_shown_as_before() -> None:
+def test_customer_item_answered_by_few_is_withheld_too() -> None:
+    """analysis.md: "the threshold applies to the n behind every displayed number" —
+    not only on employee surveys. 20 CVS respondents, loyalty answered by 3: its mean,
+    and the CVS that needs all three parts, are not shown."""
     frame = _small_item_wave(["cvs_satisfaction", "cvs_loyalty", "cvs_recommend"], 0, 10,
                              "cvs_loyalty")  # fmt: skip
     a = gapsight.analyze(frame, "cvs")
     d = a.descriptives.item("cvs_loyalty")
-    assert d.n == 3 and d.mean == pytest.approx(frame["cvs_loyalty"].mean())
-    assert not any(w.code == "item_withheld" for w in a.warnings)
+    assert d.n == 0 and not is_defined(d.mean)
+    assert a.cvs is not None and a.cvs.n == 0 and not is_defined(a.cvs.score.mean)
+    assert [w.subject for w in a.warnings if w.code == "item_withheld"] == ["cvs_loyalty"]
+    shown = gapsight.analyze(frame, "cvs", min_group_size=3).descriptives.item("cvs_loyalty")
+    assert shown.n == 3 and shown.mean == pytest.approx(frame["cvs_loyalty"].mean())

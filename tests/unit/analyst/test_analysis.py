@@ -1,0 +1,38 @@
+"""``analyze(previous=…)``: the guideline norm by level, by points, by relative change."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import gapsight
+
+
+def _grades(service: list[int], quality: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"grade_service": service, "grade_quality": quality})
+
+
+def test_grades_meet_the_norm_by_improvement_on_the_previous_wave() -> None:
+    """certification.md P2.dimension_grade: "≥ 7 or improved by ≥ 10 percentage points
+    (+1.0 point)". Hand count, 5 respondents: service 5.6 → 6.6 (+1.0, met by points),
+    quality 6.0 → 6.4 (+0.4, not met; relative +10 % needs 6.6, not met either)."""
+    before = gapsight.analyze(_grades([5, 6, 5, 6, 6], [6, 6, 6, 6, 6]), "kto")
+    now = _grades([6, 7, 6, 7, 7], [6, 7, 6, 7, 6])
+    after = gapsight.analyze(now, "kto", previous=before)
+    assert after.grades is not None
+    norms = {g.code: g.norm for g in after.grades.grades}
+    assert norms["grade_service"].improvement == 1.0
+    assert (norms["grade_service"].met, norms["grade_service"].rule_applied) == (
+        True,
+        "improvement_points",
+    )
+    assert (norms["grade_quality"].met, norms["grade_quality"].rule_applied) == (False, "not_met")
+    # the same wave without its predecessor can only meet the level rule
+    alone = gapsight.analyze(now, "kto")
+    assert alone.grades is not None
+    assert not any(g.norm.met for g in alone.grades.grades)
+    # relative: 6.6 ≥ 5.6 × 1.1 = 6.16 → met; 6.4 < 6.0 × 1.1 = 6.6 → not met
+    rel = gapsight.analyze(now, "kto", previous=before, norm_relative=True)
+    assert rel.grades is not None
+    applied = {g.code: g.norm.rule_applied for g in rel.grades.grades}
+    assert applied == {"grade_service": "improvement_relative", "grade_quality": "not_met"}
+    assert rel.to_document()["options"]["norm_relative"] is True
