@@ -48,7 +48,14 @@ from gapsight.analysis.adjust import adjust_pvalues, check_method
 from gapsight.analysis.change import welch_arrays
 from gapsight.analysis.estimate import check_confidence
 from gapsight.analysis.matrix import ResponseMatrix
-from gapsight.analysis.result import Number, Undefined, defined, frame_value, note_of
+from gapsight.analysis.result import (
+    AnalysisWarning,
+    Number,
+    Undefined,
+    defined,
+    frame_value,
+    note_of,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,6 +131,9 @@ class MirrorGaps:
         confidence: level of the item intervals.
         label: which gap this is (``"mirror"``, ``"gap1"``, ``"gap6"``, ``"gap7"`` …),
             as given by the caller, for reports.
+        warnings: ``range_assumed`` for each item whose scale range was not known
+            (neither ``scales`` nor ``instrument`` gave it) and was taken as 1–5 to
+            scale the flag threshold.
     """
 
     items: tuple[ItemGap, ...]
@@ -133,6 +143,7 @@ class MirrorGaps:
     adjust: str
     confidence: float
     label: str = "mirror"
+    warnings: tuple[AnalysisWarning, ...] = ()
 
     @property
     def flagged(self) -> tuple[str, ...]:
@@ -386,4 +397,14 @@ def mirror_gaps(
         adjust=method,
         confidence=conf,
         label=label,
+        warnings=tuple(
+            AnalysisWarning(
+                "range_assumed",
+                f"item {c}: scale range unknown (give scales= or instrument=); the flag "
+                "threshold assumes a 1-5 scale",
+                c,
+            )
+            for c in use
+            if c not in rng
+        ),
     )

@@ -124,6 +124,11 @@ def change(
     column holding a stable respondent key in both frames) a paired test on the
     respondents present in both. Changes are in points and POMP; relative % only with
     ``relative=True``.
+
+    A panel (the same customers answering both waves, as in many B2B measurements)
+    needs ``key=``: without it the waves are treated as independent samples, and the
+    Welch test is then conservative because it ignores the correlation between a
+    respondent's two answers.
     """
     AnalysisOptions(confidence=confidence, dont_know_code=dont_know_code)
     by = [key] if key is not None else []

@@ -200,9 +200,11 @@ def _weighted(w: WeightedServqual) -> dict[str, Any]:
             **_test(w.test),
             rule=w.rule,
             n_weights_missing=w.n_weights_missing,
+            n_invalid=w.n_invalid,
             n_not_100=w.n_not_100,
             n_rejected=w.n_rejected,
             n_renormalised=w.n_renormalised,
+            n_gaps_missing=w.n_gaps_missing,
         ),
         "mean_weights": record(**w.mean_weights),
     }

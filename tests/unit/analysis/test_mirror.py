@@ -98,3 +98,15 @@ def test_instrument_supplies_dimensions_and_ranges() -> None:
     res = mirror_gaps(a, b, instrument=sq)
     assert [i.dimension for i in res.items] == ["tangibles", "reliability"]
     assert res.items[0].threshold == pytest.approx(0.5 * (hi - lo) / 4)
+    assert res.warnings == ()  # every range came from the instrument
+
+
+def test_an_assumed_range_is_a_warning() -> None:
+    """Without ``scales`` or ``instrument`` the 1–5 range is assumed for the threshold,
+    and the result says so per item (review-analysis.md item 9)."""
+    cust, staff = _groups()
+    res = mirror_gaps(cust, staff, scales={"e01": (1.0, 7.0)})
+    assumed = [w.subject for w in res.warnings if w.code == "range_assumed"]
+    assert assumed == ["e02", "e03", "e04"]
+    assert res.items[0].threshold == pytest.approx(0.75)  # 0.5 x 6/4 on the given 1-7
+    assert res.items[1].threshold == pytest.approx(0.5)  # assumed 1-5
