@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 import typer
 from typer.testing import CliRunner
 
