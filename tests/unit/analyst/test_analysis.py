@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import gapsight
 
@@ -36,3 +37,38 @@ def test_grades_meet_the_norm_by_improvement_on_the_previous_wave() -> None:
     applied = {g.code: g.norm.rule_applied for g in rel.grades.grades}
     assert applied == {"grade_service": "improvement_relative", "grade_quality": "not_met"}
     assert rel.to_document()["options"]["norm_relative"] is True
+
+
+def test_threaded_sections_equal_the_in_line_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large waves compute descriptives and breakdowns in a second thread
+    (``PARALLEL_FROM``); the document must be identical to the in-line computation."""
+    import numpy as np
+
+    from gapsight.analyst import analysis as module
+
+    rng = np.random.default_rng(5)
+    n = 400
+    frame = pd.DataFrame(
+        {f"{part}{i:02d}": rng.integers(1, 8, n) for part in "ep" for i in range(1, 23)}
+    )
+    frame["segment"] = rng.choice(["a", "b", "c", "tiny"], n, p=[0.4, 0.3, 0.29, 0.01])
+    monkeypatch.setattr(module, "PARALLEL_FROM", 10**9)
+    in_line = gapsight.analyze(frame, "servqual22", by=["segment"]).to_document()
+    monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+    threaded = gapsight.analyze(frame, "servqual22", by=["segment"]).to_document()
+    assert threaded == in_line
+    assert in_line["breakdowns"]["segment"]  # the breakdown is really there
+
+
+def test_an_error_in_a_background_section_reaches_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gapsight.analyst import analysis as module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("descriptives failed")
+
+    monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(module, "descriptives_of", broken)
+    with pytest.raises(RuntimeError, match="descriptives failed"):
+        gapsight.analyze(_grades([5, 6, 5, 6, 6], [6, 6, 6, 6, 6]), "kto")
