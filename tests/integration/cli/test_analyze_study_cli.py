@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,14 +37,23 @@ def _wave(n: int = 60, seed: int = 11) -> pd.DataFrame:
     return pd.DataFrame(cols).astype("Int64")
 
 
-def test_analyze_stored_wave_equals_analyze_file(tmp_path: Path) -> None:
-    app, runner = _app(), CliRunner()
-    env = {"COLUMNS": "200", "GAPSIGHT_DATABASE_URL": "", "GAPSIGHT_DATA_DIR": ""}
+ENV = {"COLUMNS": "200", "GAPSIGHT_DATABASE_URL": "", "GAPSIGHT_DATA_DIR": ""}
+
+
+def _runner(app: typer.Typer, runner: CliRunner) -> Callable[..., str]:
+    """``run(*args)``: invoke the CLI, insist on success, return what it printed."""
 
     def run(*args: str) -> str:
-        result = runner.invoke(app, [*args], env=env)
+        result = runner.invoke(app, [*args], env=ENV)
         assert result.exit_code == 0, result.output
         return result.stdout
+
+    return run
+
+
+def test_analyze_stored_wave_equals_analyze_file(tmp_path: Path) -> None:
+    app, runner = _app(), CliRunner()
+    run = _runner(app, runner)
 
     dd = ["--data-dir", str(tmp_path / "data")]
     run("init", "--admin-password", "long enough", *dd)
@@ -99,12 +109,7 @@ def test_norm_improvement_rule_from_previous_wave(tmp_path: Path) -> None:
     (7 × 6 + 3 × 5, /10) to 6.3 (3 × 7 + 7 × 6, /10): +0.6 point (< 1.0, not met by
     points) but 6.3 ≥ 5.7 × 1.1 = 6.27 (met by the relative rule); 6.3 < 7 (no level)."""
     app, runner = _app(), CliRunner()
-    env = {"COLUMNS": "200", "GAPSIGHT_DATABASE_URL": "", "GAPSIGHT_DATA_DIR": ""}
-
-    def run(*args: str) -> str:
-        result = runner.invoke(app, [*args], env=env)
-        assert result.exit_code == 0, result.output
-        return result.stdout
+    run = _runner(app, runner)
 
     def cvs(*args: str) -> dict[str, object]:
         doc = json.loads(run("analyze", "--format", "json", *args))
@@ -145,6 +150,6 @@ def test_norm_improvement_rule_from_previous_wave(tmp_path: Path) -> None:
     assert (stored["norm_met"], stored["norm_rule_applied"]) == (True, "improvement_relative")
     assert cvs("--study", "2", "--norm", "points", *dd)["norm_rule_applied"] == "not_met"
     result = runner.invoke(
-        app, ["analyze", "--study", "2", "--previous", str(before), *dd], env=env
+        app, ["analyze", "--study", "2", "--previous", str(before), *dd], env=ENV
     )
     assert result.exit_code != 0 and "--previous is for --input" in str(result.exception)
