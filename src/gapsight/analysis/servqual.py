@@ -53,13 +53,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
 from gapsight.analysis.adjust import AdjustMethod, adjust_pvalues, check_method
+from gapsight.analysis.breakdown import suppression_reason
 from gapsight.analysis.layout import Pair, ServqualLayout, servqual_layout
 from gapsight.analysis.matrix import FloatMatrix, ResponseMatrix
 from gapsight.analysis.moments import (
@@ -582,6 +583,25 @@ def _item_means(acc: ColumnMoments, what: str, rounding: bool) -> list[Number]:
 
 
 # --------------------------------------------------------------------------- SERVQUAL
+def withheld_test(test: TTest, min_n: int) -> TTest:
+    """``test`` with every number replaced by the suppression reason (its n stays):
+    fewer than ``min_n`` observations stand behind it.
+
+    Example::
+
+        >>> from gapsight.analysis.ttest import ttest_from_summary
+        >>> hidden = withheld_test(ttest_from_summary(3, 0.5, 1.0), 5)
+        >>> hidden.n, hidden.mean.reason
+        (3, 'suppressed to protect anonymity (groups need at least 5 answers)')
+    """
+    u = Undefined(suppression_reason(min_n))
+    return replace(test, mean=u, sd=u, t=u, df=u, p=u, ci_low=u, ci_high=u, d_z=u)
+
+
+def _withhold_small(tests: tuple[TTest, ...], min_n: int) -> tuple[TTest, ...]:
+    return tuple(withheld_test(t, min_n) if 0 < t.n < min_n else t for t in tests)
+
+
 def servqual(
     matrix: ResponseMatrix,
     layout: ServqualLayout,
@@ -595,6 +615,7 @@ def servqual(
     weight_rule: WeightRule = "reject",
     sample_mean_weights: bool = False,
     zone: bool | None = None,
+    min_pairs: int = 1,
 ) -> ServqualResult:
     """SERVQUAL gaps with tests, both aggregations, and (when present) weights and zone.
 
@@ -613,6 +634,11 @@ def servqual(
         weight_rule: ``reject`` or ``renormalise`` respondents whose points ≠ 100.
         sample_mean_weights: also report the sample-mean-weights variant.
         zone: compute the zone of tolerance; None = when all zone columns are present.
+        min_pairs: the minimum group size (``analysis.md``: it applies to the n behind
+            every displayed number). An item test on 1 to ``min_pairs − 1`` complete
+            pairs, and a respondent-level dimension on fewer respondents, is withheld
+            (undefined, with the suppression reason); the item's E and P means rest on
+            their own n and stay. Default 1: nothing withheld.
     """
     _check_common(aggregation, min_share, confidence)
     method = check_method(adjust)
@@ -625,7 +651,10 @@ def servqual(
     # items
     e_means = _item_means(scan.e, "expectation", False)
     p_means = _item_means(scan.p, "perception", False)
-    tests = ttests_from_summary(scan.d.n, scan.d.mean(), scan.d.sd(), confidence=confidence)
+    tests = _withhold_small(
+        ttests_from_summary(scan.d.n, scan.d.mean(), scan.d.sd(), confidence=confidence),
+        min_pairs,
+    )
     adjusted = adjust_pvalues([t.p for t in tests], method).adjusted
     items = []
     for j, pair in enumerate(layout.pairs):
@@ -692,7 +721,9 @@ def servqual(
     de_m, dp_m = scan.dim_e.mean(), scan.dim_p.mean()
     g_acc = ColumnMoments(len(dims))
     add_blocks(g_acc, scan.dim_gap)
-    dim_tests = ttests_from_summary(g_acc.n, g_acc.mean(), g_acc.sd(), confidence=confidence)
+    dim_tests = _withhold_small(
+        ttests_from_summary(g_acc.n, g_acc.mean(), g_acc.sd(), confidence=confidence), min_pairs
+    )
     agg2 = []
     for i, d in enumerate(dims):
         reason = f"no respondent has at least {min_share:.0%} valid items in {d}"

@@ -241,6 +241,7 @@ def servqual_of(
         adjust=options.adjust,
         confidence=options.confidence,
         weight_rule=options.weight_rule,
+        min_pairs=options.min_group_size,
     )
 
 

@@ -72,3 +72,38 @@ def test_an_error_in_a_background_section_reaches_the_caller(
     monkeypatch.setattr(module, "descriptives_of", broken)
     with pytest.raises(RuntimeError, match="descriptives failed"):
         gapsight.analyze(_grades([5, 6, 5, 6, 6], [6, 6, 6, 6, 6]), "kto")
+
+
+def test_an_item_test_on_fewer_pairs_than_the_minimum_is_withheld() -> None:
+    """analysis.md: the minimum applies to the n behind every displayed number. Item 03
+    is answered by 12 (E) and 11 (P) respondents, but only 3 answered both: its means
+    and gap P̄ − Ē rest on ≥ 5 answers each and stay; its paired test (mean of the 3
+    differences, t, CI, d_z) is withheld."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 20
+    frame = pd.DataFrame(
+        {
+            f"{part}{i:02d}": rng.integers(1, 8, n).astype(float)
+            for part in "ep"
+            for i in range(1, 23)
+        }
+    )
+    frame.loc[3:11, "p03"] = np.nan  # rows 3-11 answered E only
+    frame.loc[12:19, "e03"] = np.nan  # rows 12-19 answered P only
+    a = gapsight.analyze(frame, "servqual22")
+    assert a.servqual is not None
+    item = next(i for i in a.servqual.items if i.code == "03")
+    assert (item.n_expectation, item.n_perception, item.n_pairs) == (12, 11, 3)
+    assert item.gap == pytest.approx(frame["p03"].mean() - frame["e03"].mean())
+    assert "suppressed to protect anonymity" in item.test.t.reason  # type: ignore[union-attr]
+    assert not isinstance(item.test.ci_low, float) and not isinstance(item.p_adjusted, float)
+    other = next(i for i in a.servqual.items if i.code == "04")
+    assert isinstance(other.test.t, float)  # 20 pairs: shown
+    doc = a.to_document()
+    row = next(r for r in doc["servqual"]["items"] if r["code"] == "03")
+    assert row["t"] is None and row["ci_low"] is None and row["n_pairs"] == 3
+    shown = gapsight.analyze(frame, "servqual22", min_group_size=3).servqual
+    assert shown is not None
+    assert isinstance(next(i for i in shown.items if i.code == "03").test.t, float)
