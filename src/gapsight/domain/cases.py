@@ -172,7 +172,9 @@ def check_transition(old: str, new: str, *, contact_person: str | None, note: st
         )
 
 
-def case_clocks(times: CaseTimes, settings: CaseSettings, calendar: WorkingCalendar) -> dict[str, Clock]:
+def case_clocks(
+    times: CaseTimes, settings: CaseSettings, calendar: WorkingCalendar
+) -> dict[str, Clock]:
     """The ``forward`` and ``follow_up`` clocks of a case. The forward clock is met by
     forwarding or, when that step was skipped, by the follow-up."""
     forward = start_clock(
@@ -253,7 +255,11 @@ def _median(values: Sequence[float]) -> float | None:
 
 
 def loop_metrics(
-    cases: Sequence[CaseTimes], settings: CaseSettings, calendar: WorkingCalendar, *, now: dt.datetime
+    cases: Sequence[CaseTimes],
+    settings: CaseSettings,
+    calendar: WorkingCalendar,
+    *,
+    now: dt.datetime,
 ) -> LoopMetrics:
     """The :class:`LoopMetrics` of ``cases`` (already limited to a study and period)."""
     forwarded = on_time_f = followed = on_time_u = open_now = overdue = 0

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from gapsight.domain.problems import FieldProblem, InvalidInput
 
@@ -224,7 +224,9 @@ def _rule(raw: Any, where: str, problems: list[FieldProblem]) -> FlagRule | None
         )
     if label not in FLAG_LABELS:
         problems.append(
-            FieldProblem(f"{where}.label", "rule_label", f"{where}.label must be promoter or detractor")
+            FieldProblem(
+                f"{where}.label", "rule_label", f"{where}.label must be promoter or detractor"
+            )
         )
     lo, hi = _float(raw, "min", where, problems), _float(raw, "max", where, problems)
     threshold = _float(raw, "threshold", where, problems)
@@ -249,8 +251,8 @@ def _rule(raw: Any, where: str, problems: list[FieldProblem]) -> FlagRule | None
     if len(problems) > before:
         return None
     return FlagRule(
-        kind=kind,
-        label=label,
+        kind=cast(RuleKind, kind),
+        label=cast(FlagLabel, label),
         code=code if kind == "score" else None,
         min=lo if kind == "score" else None,
         max=hi if kind in {"score", "grade"} else None,
@@ -346,15 +348,17 @@ def evaluate(
             limit = 5.0 if rule.max is None else rule.max
             for code, meta in items.items():
                 value = _number(answers.get(code))
-                if meta.scale_kind == "grade" and meta.dimension and value is not None:
-                    if value <= limit:
-                        hits.append(FlagHit(code, value, rule.label, rule.describe(), "grade"))
+                graded = meta.scale_kind == "grade" and meta.dimension
+                if graded and value is not None and value <= limit:
+                    hits.append(FlagHit(code, value, rule.label, rule.describe(), "grade"))
         else:
             threshold = 2.0 if rule.threshold is None else rule.threshold
             for dimension, gap in servqual_gaps(answers, items).items():
                 if gap <= -threshold:
                     hits.append(
-                        FlagHit(dimension, round(gap, 2), rule.label, rule.describe(), "servqual_gap")
+                        FlagHit(
+                            dimension, round(gap, 2), rule.label, rule.describe(), "servqual_gap"
+                        )
                     )
     return hits
 

@@ -89,6 +89,7 @@ __all__ = [
     "events_of",
     "flag_rules_of",
     "get_case",
+    "hits_of",
     "item_meta",
     "list_cases",
     "loop_metrics",
@@ -322,7 +323,9 @@ def raise_flags(
             now=at,
         ):
             session.add(
-                CaseEvent(case_id=case.id, at=at, by=SYSTEM, kind="mail", what=f"flag → {recipient}")
+                CaseEvent(
+                    case_id=case.id, at=at, by=SYSTEM, kind="mail", what=f"flag → {recipient}"
+                )
             )
     session.flush()
     return case
@@ -543,9 +546,7 @@ def reassign(
     number of cases whose owner changed."""
     address = owner.strip().lower()
     if "@" not in address or " " in address:
-        raise InvalidInput(
-            [FieldProblem("owner", "email", f"{owner!r} is not an e-mail address")]
-        )
+        raise InvalidInput([FieldProblem("owner", "email", f"{owner!r} is not an e-mail address")])
     cases = [get_case(session, i, organisation_id) for i in dict.fromkeys(case_ids)]
     moment = _utc(at)
     changed = 0

@@ -203,7 +203,8 @@ def plans_for(
         a
         for a in rows
         if any(
-            c.get("kind") == CAUSE and (prefix is None or str(c.get("reference", "")).startswith(prefix))
+            c.get("kind") == CAUSE
+            and (prefix is None or str(c.get("reference", "")).startswith(prefix))
             for c in a.causes or []
         )
     ]

@@ -47,8 +47,9 @@ def test_server_down_when_the_flag_fires_delivers_once_after_it_is_back(
     db_engine: Engine, smtp_down: SmtpServer
 ) -> None:
     _, tokens = loop_study(db_engine)
-    complete(db_engine, next(iter(tokens.values())), {"cvs_recommend": "4"}, anonymous=False,
-             now=FLAGGED)
+    complete(
+        db_engine, next(iter(tokens.values())), {"cvs_recommend": "4"}, anonymous=False, now=FLAGGED
+    )
     clock = Clock()
     sender = Sender(db_engine, _transport(smtp_down), sender_address="gs@x.org", clock=clock)
     assert sender.run_once().retried == 1  # the server is down
@@ -111,8 +112,9 @@ def test_two_workers_deliver_each_flag_once(db_settings: Settings, smtp: SmtpSer
 
 def test_case_reminder_and_escalation_arrive_once(db_engine: Engine, smtp: SmtpServer) -> None:
     _, tokens = loop_study(db_engine)
-    complete(db_engine, next(iter(tokens.values())), {"cvs_recommend": "1"}, anonymous=False,
-             now=FLAGGED)
+    complete(
+        db_engine, next(iter(tokens.values())), {"cvs_recommend": "1"}, anonymous=False, now=FLAGGED
+    )
     sender = Sender(db_engine, _transport(smtp), sender_address="gs@x.org")
     for day, hour in ((1, 9), (1, 17), (4, 12), (5, 9), (6, 9), (7, 9)):
         with unit_of_work(db_engine) as session:

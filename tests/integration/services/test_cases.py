@@ -170,8 +170,9 @@ def test_status_changes_and_reassignment_are_in_the_history(db_engine: Engine) -
 
 def test_clocks_remind_and_escalate_once_across_kings_day(db_engine: Engine) -> None:
     _, tokens = loop_study(db_engine)
-    complete(db_engine, next(iter(tokens.values())), {"cvs_recommend": "2"}, anonymous=False,
-             now=NOW)
+    complete(
+        db_engine, next(iter(tokens.values())), {"cvs_recommend": "2"}, anonymous=False, now=NOW
+    )
     # Flagged Fri 24 April 2026; Mon 27 April is King's Day: forward due Mon 4 May
     # (5 working days: 28, 29, 30 April, 1 and 4 May), the reminder one working day
     # before, from Fri 1 May 00:00 (5 May is no holiday: 2026 is no lustrum year),
