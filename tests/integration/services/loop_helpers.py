@@ -30,21 +30,24 @@ def loop_study(
     flag_recipients: tuple[str, ...] = ("flags@veldhuis.example",),
     org_settings: Mapping[str, Any] | None = None,
     instrument: str = "cvs",
+    organisation_id: int | None = None,
 ) -> tuple[int, dict[int, str]]:
-    """A ``choice`` study of organisation Veldhuis in fieldwork with ``n`` named
-    contacts (``Klant <i>``) and the given flag ``rules`` (set while a draft)."""
+    """A ``choice`` study of organisation Veldhuis (or of ``organisation_id``) in
+    fieldwork with ``n`` named contacts (``Klant <i>``) and the given flag ``rules``
+    (set while a draft)."""
     with unit_of_work(engine) as session:
-        org = organisations.create_organisation(
-            session,
-            "Veldhuis",
-            sector="facilitair",
-            settings=dict(
-                org_settings or {"cases": {"coordinator_email": "coordinator@veldhuis.example"}}
-            ),
-        )
+        if organisation_id is None:
+            organisation_id = organisations.create_organisation(
+                session,
+                "Veldhuis",
+                sector="facilitair",
+                settings=dict(
+                    org_settings or {"cases": {"coordinator_email": "coordinator@veldhuis.example"}}
+                ),
+            ).id
         study = studies.create_study(
             session,
-            organisation_id=org.id,
+            organisation_id=organisation_id,
             name="KTO 2026",
             kind="customer",
             instrument=instrument,

@@ -61,7 +61,13 @@ def test_case_kind_detractor_wins() -> None:
     rules = FlagRules.from_json(
         {
             "rules": [
-                {"kind": "score", "code": "cvs_recommend", "label": "promoter", "min": 9, "max": 10},
+                {
+                    "kind": "score",
+                    "code": "cvs_recommend",
+                    "label": "promoter",
+                    "min": 9,
+                    "max": 10,
+                },
                 {"kind": "grade", "max": 4},
             ]
         }

@@ -1,0 +1,305 @@
+"""Cases of the closed loop: the list with filters, a case with its history, the steps
+(forwarded, followed up, closed), notes, bulk reassignment, and a study's flag rules.
+
+Who may do what (roles of :mod:`gapsight.web.deps`):
+
+- every signed-in user of the organisation sees the list and each case's status,
+  clocks and history;
+- the respondent's name, contact details and answers are shown only to coordinators
+  and admins, and to the case's **owner** (the person the flag was sent to, who has
+  them in the e-mail already); others see "hidden";
+- steps and notes: coordinators, admins and the owner; bulk reassignment and the flag
+  rules: coordinators and admins.
+
+Handlers parse the form, call one function of :mod:`gapsight.services.cases`, and map
+its :class:`~gapsight.domain.problems.InvalidInput` to a message on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from gapsight.domain.cases import CASE_STATUSES
+from gapsight.domain.problems import InvalidInput
+from gapsight.services import cases as case_service
+from gapsight.services import studies as study_service
+from gapsight.store.database import unit_of_work
+from gapsight.store.models import Case, Study
+from gapsight.web.deps import CurrentUser, check_organisation, engine, require
+from gapsight.web.i18n import gettext_for, language
+from gapsight.web.routes import html_router
+from gapsight.web.templating import flash, render
+
+router = html_router()
+viewer = require("viewer")
+coordinator = require("coordinator")
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _local(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(AMS).strftime("%Y-%m-%d %H:%M")
+
+
+def may_see_respondent(user: CurrentUser, case: Case) -> bool:
+    """Coordinators and admins, and the case's owner."""
+    return user.can("coordinator") or (case.owner or "") == user.email.lower()
+
+
+def _case(session: Session, user: CurrentUser, case_id: int) -> Case:
+    try:
+        case = case_service.get_case(session, case_id)
+    except KeyError:
+        raise HTTPException(status_code=404) from None
+    check_organisation(user, case.organisation_id)
+    return case
+
+
+def _messages(request: Request) -> dict[str, str]:
+    _ = gettext_for(request)
+    return {
+        "contact_required": _("Enter the customer's contact person the case was forwarded to."),
+        "outcome_required": _("Describe the outcome of the follow-up."),
+        "reason_required": _("Give the reason for closing a case that was not followed up."),
+        "transition": _("This step is not possible in the case's current status."),
+        "status_unknown": _("Choose one of the options."),
+        "email": _("Enter an e-mail address such as name@example.org."),
+        "required": _("Fill in this field."),
+    }
+
+
+@router.get("/cases")
+def list_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+    """The cases of the user's organisation(s), filtered by study, status, owner,
+    segment and overdue."""
+    q = request.query_params
+    filters: dict[str, Any] = {
+        "study": q.get("study", ""),
+        "status": q.get("status", ""),
+        "owner": q.get("owner", ""),
+        "segment": q.get("segment", ""),
+        "overdue": q.get("overdue", "") == "1",
+    }
+    study_id = int(filters["study"]) if filters["study"].isdigit() else None
+    status = filters["status"] if filters["status"] in CASE_STATUSES else None
+    now = _now()
+    with unit_of_work(engine(request)) as session:
+        everything = case_service.list_cases(session, organisation_id=user.scope)
+        rows = case_service.list_cases(
+            session,
+            organisation_id=user.scope,
+            study_id=study_id,
+            status=status,
+            owner=filters["owner"] or None,
+            segment=filters["segment"] or None,
+            overdue=filters["overdue"],
+            now=now,
+        )
+        study_rows = study_service.list_studies(session, organisation_id=user.scope)
+        names = {s.id: s.name for s in study_rows}
+        shown = []
+        for case in rows:
+            clocks = case_service.clocks_of(session, case)
+            states = {name: clock.state(now).value for name, clock in clocks.items()}
+            shown.append(
+                {
+                    "id": case.id,
+                    "study": names.get(case.study_id, str(case.study_id)),
+                    "flagged": _local(case.flagged_at),
+                    "kind": case.kind,
+                    "status": case.status,
+                    "owner": case.owner or "",
+                    "segment": case.segment or "",
+                    "respondent": (case.respondent_name or case.respondent_email or "")
+                    if may_see_respondent(user, case)
+                    else None,
+                    "overdue": case.status != "closed" and "overdue" in states.values(),
+                }
+            )
+    context = {
+        "cases": shown,
+        "filters": filters,
+        "studies": [{"id": s.id, "name": s.name} for s in study_rows],
+        "statuses": CASE_STATUSES,
+        "owners": sorted({c.owner for c in everything if c.owner}),
+        "segments": sorted({c.segment for c in everything if c.segment}),
+    }
+    return render(request, "cases/list.html", context)
+
+
+@router.get("/cases/{case_id}")
+def show(request: Request, case_id: int, user: CurrentUser = Depends(viewer)) -> Response:
+    """One case: respondent (when allowed), flagged answers, clocks, full history."""
+    return _show(request, user, case_id)
+
+
+def _show(
+    request: Request,
+    user: CurrentUser,
+    case_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    now = _now()
+    lang = language(request)
+    with unit_of_work(engine(request)) as session:
+        case = _case(session, user, case_id)
+        study = session.get(Study, case.study_id)
+        allowed = may_see_respondent(user, case)
+        clocks = [
+            {
+                "name": name,
+                "due": clock.due_date.isoformat(),
+                "state": clock.state(now).value,
+                "met": _local(clock.met_at),
+            }
+            for name, clock in case_service.clocks_of(session, case).items()
+        ]
+        history = [
+            {"at": _local(e.at), "by": e.by, "kind": e.kind, "what": e.what}
+            for e in case_service.events_of(session, case.id)
+        ]
+        answers = case_service.answers_of(session, case, lang=lang) if allowed else []
+        context = {
+            "case": {
+                "id": case.id,
+                "kind": case.kind,
+                "status": case.status,
+                "owner": case.owner or "",
+                "segment": case.segment or "",
+                "contact_person": case.contact_person or "",
+                "outcome": case.outcome or "",
+                "flagged": _local(case.flagged_at),
+                "study_id": case.study_id,
+                "study": study.name if study is not None else "",
+                "name": case.respondent_name or "",
+                "email": case.respondent_email or "",
+                "key": case.respondent_key or "",
+            },
+            "hits": [h.as_json() for h in case_service.hits_of(case)] if allowed else [],
+            "allowed": allowed,
+            "may_act": allowed,
+            "clocks": clocks,
+            "history": history,
+            "answers": answers,
+            "errors": errors or {},
+            "form": form or {},
+        }
+    return render(request, "cases/show.html", context, status_code=status_code)
+
+
+@router.post("/cases/{case_id}/status")
+async def change_status(
+    request: Request, case_id: int, user: CurrentUser = Depends(viewer)
+) -> Response:
+    """Record a step: forwarded (with the contact person), followed up (with the
+    outcome) or closed."""
+    data = await request.form()
+    form = {k: str(data.get(k, "")).strip() for k in ("status", "contact_person", "note")}
+    with unit_of_work(engine(request)) as session:
+        case = _case(session, user, case_id)
+        if not may_see_respondent(user, case):
+            raise HTTPException(status_code=403)
+        try:
+            case_service.change_status(
+                session,
+                case_id,
+                form["status"],
+                by=user.email,
+                at=_now(),
+                contact_person=form["contact_person"] or None,
+                note=form["note"] or None,
+            )
+        except InvalidInput as exc:
+            messages = _messages(request)
+            errors = {p.field: messages.get(p.code, p.message) for p in exc.problems}
+            session.rollback()
+            failed = True
+        else:
+            failed = False
+    if failed:
+        return _show(request, user, case_id, errors=errors, form=form, status_code=422)
+    flash(request, gettext_for(request)("The case was updated."))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/note")
+async def add_note(request: Request, case_id: int, user: CurrentUser = Depends(viewer)) -> Response:
+    """Add a note to the case's history."""
+    data = await request.form()
+    note = str(data.get("note", "")).strip()
+    with unit_of_work(engine(request)) as session:
+        case = _case(session, user, case_id)
+        if not may_see_respondent(user, case):
+            raise HTTPException(status_code=403)
+        if note:
+            case_service.add_note(session, case_id, by=user.email, at=_now(), note=note)
+    if not note:
+        errors = {"note": gettext_for(request)("Fill in this field.")}
+        return _show(request, user, case_id, errors=errors, status_code=422)
+    flash(request, gettext_for(request)("The note was added."))
+    return RedirectResponse(f"/cases/{case_id}#history", status_code=303)
+
+
+@router.post("/cases/reassign")
+async def reassign(request: Request, user: CurrentUser = Depends(coordinator)) -> Response:
+    """Give the ticked cases a new owner (all or nothing)."""
+    _ = gettext_for(request)
+    data = await request.form()
+    ids = [int(v) for v in data.getlist("case") if isinstance(v, str) and v.isdigit()]
+    owner = str(data.get("owner", "")).strip()
+    back = str(data.get("back", "/cases"))
+    if not back.startswith("/cases"):
+        back = "/cases"
+    if not ids:
+        flash(request, _("Tick the cases to reassign."))
+        return RedirectResponse(back, status_code=303)
+    with unit_of_work(engine(request)) as session:
+        for case_id in ids:
+            _case(session, user, case_id)
+        try:
+            changed = case_service.reassign(session, ids, owner, by=user.email, at=_now())
+        except InvalidInput:
+            session.rollback()
+            changed = -1
+    if changed < 0:
+        flash(request, _("Enter an e-mail address such as name@example.org."))
+    else:
+        flash(request, _("%(n)s cases reassigned.") % {"n": changed})
+    return RedirectResponse(back, status_code=303)
+
+
+@router.get("/studies/{study_id}/flags")
+def flag_rules(request: Request, study_id: int, user: CurrentUser = Depends(viewer)) -> Response:
+    """A study's flag rules and recipients (set before fieldwork) and its loop metrics."""
+    with unit_of_work(engine(request)) as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise HTTPException(status_code=404)
+        check_organisation(user, study.organisation_id)
+        rules = case_service.flag_rules_of(study)
+        metrics = case_service.loop_metrics(session, study_id=study_id, now=_now())
+        n_cases = len(list(session.scalars(select(Case.id).where(Case.study_id == study_id))))
+        context = {
+            "study": {"id": study.id, "name": study.name, "status": study.status},
+            "rules": [r.describe() for r in rules.rules],
+            "recipients": rules.recipients,
+            "metrics": metrics,
+            "n_cases": n_cases,
+        }
+    return render(request, "cases/flags.html", context)
