@@ -160,3 +160,68 @@ def test_the_flags_page_shows_rules_recipients_and_metrics(
     assert "Everyone else</" not in page and "zuid@acme.example" in page
     assert re.search(r"Flags raised</dt><dd>3 \(promoters 1, detractors 2\)", page)
     assert browser.get(f"/studies/{study_id}").text.count(f"/studies/{study_id}/flags") == 1
+
+
+def test_coordinators_set_flag_rules_on_a_draft_study_only(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    from gapsight.services import studies
+
+    with unit_of_work(web_engine) as session:
+        study = studies.create_study(
+            session,
+            organisation_id=people["acme"],
+            name="KTO 2027",
+            kind="customer",
+            instrument="kto",
+            anonymity_mode="choice",
+        )
+        study_id = study.id
+    as_role(browser, "coordinator")
+    path = f"/studies/{study_id}/flags"
+    page = browser.get(path).text
+    assert "Change the flag rules" in page and 'value="cvs_recommend"' in page
+    bad = browser.submit(
+        path,
+        {
+            "nps": "1",
+            "code": "nope",
+            "promoter_min": "9",
+            "promoter_max": "10",
+            "by_value": "Noord = not-an-address",
+        },
+        token_from=path,
+    )
+    assert bad.status_code == 422
+    assert "the instrument has no item" in bad.text or "is not an e-mail" in bad.text
+    saved = browser.submit(
+        path,
+        {
+            "nps": "1",
+            "code": "cvs_recommend",
+            "promoter_min": "9",
+            "promoter_max": "10",
+            "detractor_min": "0",
+            "detractor_max": "6",
+            "grade": "1",
+            "grade_max": "5",
+            "characteristic": "business_unit",
+            "by_value": "Noord = noord@acme.example\nZuid = z1@acme.example, z2@acme.example",
+            "fallback": "rest@acme.example",
+        },
+        token_from=path,
+    )
+    assert saved.status_code == 303
+    page = browser.get(path).text
+    assert "any dimension grade ≤ 5 → detractor" in page
+    assert "business_unit = Zuid: z1@acme.example, z2@acme.example" in page
+    with unit_of_work(web_engine) as session:
+        stored = studies.get_study(session, study_id).flag_rules
+        assert stored is not None and len(stored["rules"]) == 3
+        studies.set_status(session, study_id, "fieldwork")
+    assert "Change the flag rules" not in browser.get(path).text
+    locked = browser.submit(path, {"grade": "1"}, token_from=path)
+    assert locked.status_code == 409
+    browser.post("/logout", data={"csrf_token": browser.token(path)})
+    as_role(browser, "viewer")
+    assert browser.submit(path, {"grade": "1"}, token_from=path).status_code == 403

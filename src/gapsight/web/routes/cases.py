@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from gapsight.domain.cases import CASE_STATUSES
+from gapsight.domain.flags import FlagRules
 from gapsight.domain.problems import InvalidInput
 from gapsight.services import cases as case_service
 from gapsight.services import studies as study_service
@@ -284,9 +285,99 @@ async def reassign(request: Request, user: CurrentUser = Depends(coordinator)) -
     return RedirectResponse(back, status_code=303)
 
 
-@router.get("/studies/{study_id}/flags")
-def flag_rules(request: Request, study_id: int, user: CurrentUser = Depends(viewer)) -> Response:
-    """A study's flag rules and recipients (set before fieldwork) and its loop metrics."""
+def _rules_form(rules: FlagRules) -> dict[str, str]:
+    """The form fields showing ``rules``."""
+    form = {
+        "nps": "",
+        "code": "cvs_recommend",
+        "promoter_min": "9",
+        "promoter_max": "10",
+        "detractor_min": "0",
+        "detractor_max": "6",
+        "grade": "",
+        "grade_max": "5",
+        "gap": "",
+        "gap_threshold": "2",
+    }
+
+    def num(value: float | None) -> str:
+        return "" if value is None else f"{value:g}"
+
+    for rule in rules.rules:
+        if rule.kind == "score":
+            form["nps"] = "1"
+            form["code"] = rule.code or ""
+            form[f"{rule.label}_min"] = num(rule.min)
+            form[f"{rule.label}_max"] = num(rule.max)
+        elif rule.kind == "grade":
+            form["grade"], form["grade_max"] = "1", num(rule.max)
+        else:
+            form["gap"], form["gap_threshold"] = "1", num(rule.threshold)
+    r = rules.recipients
+    form["characteristic"] = r.characteristic or ""
+    form["by_value"] = "\n".join(f"{k} = {', '.join(v)}" for k, v in r.by_value.items())
+    form["fallback"] = "\n".join(r.fallback)
+    return form
+
+
+def _number(text: str) -> float | str | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text  # reported by the rules check as "must be a number"
+
+
+def _rules_json(form: dict[str, str]) -> dict[str, Any]:
+    """The JSON of :meth:`FlagRules.from_json` from the form fields."""
+    rules: list[dict[str, Any]] = []
+    if form.get("nps"):
+        for label in ("promoter", "detractor"):
+            lo, hi = _number(form.get(f"{label}_min", "")), _number(form.get(f"{label}_max", ""))
+            if lo is None and hi is None:
+                continue
+            rules.append(
+                {
+                    "kind": "score",
+                    "code": form.get("code", ""),
+                    "label": label,
+                    "min": lo,
+                    "max": hi,
+                }
+            )
+    if form.get("grade"):
+        limit = _number(form.get("grade_max", ""))
+        rules.append({"kind": "grade", "max": 5.0 if limit is None else limit})
+    if form.get("gap"):
+        threshold = _number(form.get("gap_threshold", ""))
+        rules.append({"kind": "servqual_gap", "threshold": 2.0 if threshold is None else threshold})
+    by_value: dict[str, list[str]] = {}
+    for line in form.get("by_value", "").splitlines():
+        value, _sep, addresses = line.partition("=")
+        if value.strip():
+            by_value[value.strip()] = [a.strip() for a in addresses.split(",") if a.strip()]
+    fallback = [a.strip() for a in form.get("fallback", "").replace(",", "\n").splitlines()]
+    return {
+        "rules": rules,
+        "recipients": {
+            "characteristic": form.get("characteristic", "").strip() or None,
+            "by_value": by_value,
+            "fallback": [a for a in fallback if a],
+        },
+    }
+
+
+def _flags_page(
+    request: Request,
+    user: CurrentUser,
+    study_id: int,
+    *,
+    form: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
     with unit_of_work(engine(request)) as session:
         study = session.get(Study, study_id)
         if study is None:
@@ -301,5 +392,59 @@ def flag_rules(request: Request, study_id: int, user: CurrentUser = Depends(view
             "recipients": rules.recipients,
             "metrics": metrics,
             "n_cases": n_cases,
+            "editable": study.status == "draft" and user.can("coordinator"),
+            "form": form or _rules_form(rules),
+            "problems": problems or [],
         }
-    return render(request, "cases/flags.html", context)
+    return render(request, "cases/flags.html", context, status_code=status_code)
+
+
+@router.get("/studies/{study_id}/flags")
+def flag_rules(request: Request, study_id: int, user: CurrentUser = Depends(viewer)) -> Response:
+    """A study's flag rules and recipients (set before fieldwork) and its loop metrics."""
+    return _flags_page(request, user, study_id)
+
+
+_FIELDS = (
+    "nps",
+    "code",
+    "promoter_min",
+    "promoter_max",
+    "detractor_min",
+    "detractor_max",
+    "grade",
+    "grade_max",
+    "gap",
+    "gap_threshold",
+    "characteristic",
+    "by_value",
+    "fallback",
+)
+
+
+@router.post("/studies/{study_id}/flags")
+async def save_flag_rules(
+    request: Request, study_id: int, user: CurrentUser = Depends(coordinator)
+) -> Response:
+    """Store the flag rules of a draft study (409 once fieldwork started)."""
+    _ = gettext_for(request)
+    data = await request.form()
+    form = {k: str(data.get(k, "")) for k in _FIELDS}
+    with unit_of_work(engine(request)) as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise HTTPException(status_code=404)
+        check_organisation(user, study.organisation_id)
+        if study.status != "draft":
+            raise HTTPException(status_code=409)
+        try:
+            case_service.set_flag_rules(session, study_id, _rules_json(form))
+        except InvalidInput as exc:
+            session.rollback()
+            problems = [f"{p.field}: {p.message}" for p in exc.problems]
+        else:
+            problems = []
+    if problems:
+        return _flags_page(request, user, study_id, form=form, problems=problems, status_code=422)
+    flash(request, _("The flag rules were saved."))
+    return RedirectResponse(f"/studies/{study_id}/flags", status_code=303)
