@@ -35,6 +35,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +96,7 @@ __all__ = [
     "loop_metrics",
     "raise_flags",
     "reassign",
+    "register_report_hook",
     "run_clocks",
     "set_flag_rules",
     "settings_for",
@@ -687,3 +689,47 @@ def loop_metrics(
     return compute_metrics(
         [case_times(c) for c in cases], settings_for(org), calendar_for(org), now=now
     )
+
+
+# -- the report's hook ---------------------------------------------------------------
+
+REPORT_HOOK = "gapsight.services.loop_metrics"
+"""The optional hook of the management summary (``docs/reports.md``): a module with
+``register_loop_metrics(fn)`` and ``LoopMetrics(flagged, closed, on_time, overdue)``."""
+
+
+def report_metrics(session: Session, wave_id: int, *, now: dt.datetime | None = None) -> Any:
+    """A wave's loop metrics in the shape of the report's hook: ``flagged`` (cases),
+    ``closed`` (followed up or closed), ``on_time`` (followed up within the deadline),
+    ``overdue`` (overdue now); ``None`` when the hook module is absent."""
+    try:
+        hook = importlib.import_module(REPORT_HOOK)
+    except ModuleNotFoundError:
+        return None
+    moment = now or dt.datetime.now(dt.UTC)
+    metrics = loop_metrics(session, study_id=wave_id, now=moment)
+    handled = sum(
+        c.status in {"followed_up", "closed"} for c in list_cases(session, study_id=wave_id)
+    )
+    return hook.LoopMetrics(
+        flagged=metrics.flags,
+        closed=handled,
+        on_time=metrics.followed_up_on_time,
+        overdue=metrics.overdue_now,
+    )
+
+
+def register_report_hook() -> bool:
+    """Register :func:`report_metrics` as the management summary's loop-metrics
+    provider, when that hook exists in this build; returns whether it was registered.
+    Called when this module is imported (the web app and the respondent pages import
+    it)."""
+    try:
+        hook = importlib.import_module(REPORT_HOOK)
+    except ModuleNotFoundError:
+        return False
+    hook.register_loop_metrics(lambda session, wave_id: report_metrics(session, wave_id))
+    return True
+
+
+register_report_hook()

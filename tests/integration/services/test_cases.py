@@ -268,3 +268,42 @@ def test_loop_metrics_agree_with_a_hand_count(db_engine: Engine) -> None:
         "overdue_now": 1,
     }
     assert empty.flags == 0 and empty.share_forwarded_on_time is None
+
+
+def test_the_report_hook_gets_the_wave_metrics(
+    db_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The management summary's optional hook (docs/reports.md): a module
+    ``gapsight.services.loop_metrics`` with ``register_loop_metrics`` and
+    ``LoopMetrics``. Here a stand-in module of that shape records the provider."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class HookMetrics:
+        flagged: int
+        closed: int
+        on_time: int
+        overdue: int = 0
+
+    registered: list[object] = []
+    hook = types.ModuleType(cases.REPORT_HOOK)
+    hook.LoopMetrics = HookMetrics  # type: ignore[attr-defined]
+    hook.register_loop_metrics = registered.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, cases.REPORT_HOOK, hook)
+    assert cases.register_report_hook() and len(registered) == 1
+    study_id, tokens = loop_study(db_engine)
+    for token, value in zip(tokens.values(), ["1", "10", "3", "8"], strict=True):
+        complete(db_engine, token, {"cvs_recommend": value}, anonymous=False, now=NOW)
+    with unit_of_work(db_engine) as session:
+        cases.change_status(
+            session, 2, "followed_up", by="a", at=NOW + dt.timedelta(days=1), note="reference"
+        )
+        cases.change_status(session, 3, "closed", by="a", at=NOW, note="duplicate")
+        provider = registered[0]
+        assert callable(provider)
+        assert cases.report_metrics(session, study_id, now=NOW + dt.timedelta(days=60)) == (
+            HookMetrics(flagged=3, closed=2, on_time=1, overdue=1)
+        )
+        assert isinstance(provider(session, study_id), HookMetrics)
