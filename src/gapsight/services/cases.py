@@ -118,9 +118,11 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 def settings_for(org: Organisation) -> CaseSettings:
-    """The organisation's case rules (``settings["cases"]``); the coordinator defaults
-    to the signals register's coordinator."""
+    """The organisation's case rules (``settings["cases"]``); the language defaults to
+    the organisation's ``language``, the coordinator to the signals register's."""
     raw = dict((org.settings or {}).get("cases") or {})
+    if "language" not in raw and (org.settings or {}).get("language"):
+        raw["language"] = org.settings["language"]
     if "coordinator_email" not in raw:
         signals = (org.settings or {}).get("signals") or {}
         if signals.get("coordinator_email"):

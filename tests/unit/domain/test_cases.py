@@ -187,3 +187,13 @@ def test_metrics_hand_count_in_working_days() -> None:
     assert m.median_days_to_forward == 10.5
     assert m.median_days_to_follow_up == 17.0
     assert (m.open_now, m.overdue_now) == (2, 2)
+
+
+def test_organisation_settings_check_the_cases_block() -> None:
+    from gapsight.domain.organisations import check_organisation
+
+    ok = {"cases": {"forward": {"amount": 7, "unit": "calendar_days"}}}
+    assert check_organisation("Veldhuis", ok) == []
+    bad = check_organisation("Veldhuis", {"cases": {"follow_up": {"amount": "a month"}}})
+    assert [(p.field, p.code) for p in bad] == [("cases.follow_up", "deadline_invalid")]
+    assert [p.code for p in check_organisation("V", {"cases": ["x"]})] == ["cases_invalid"]
