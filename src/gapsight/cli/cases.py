@@ -11,6 +11,7 @@ A thin shell over :mod:`gapsight.services.cases` and
     gapsight cases reassign 12 13 14 --owner bob@x.nl --by coordinator@x.nl
     gapsight cases metrics --study 1 --since 2026-01-01 --until 2026-07-01
     gapsight cases tick                                # queue due reminders/escalations
+    gapsight cases flag --study 1                      # flag imported responses
     gapsight cases mirror --customer 1 --mirror 3      # the discrepancies
     gapsight cases mirror --customer 1 --mirror 3 --item q1 --owner Ann \\
         --action "Workshop" --due 2026-09-01           # … turned into an action plan
@@ -296,6 +297,27 @@ def tick(
     for m in queued:
         common.console.print(f"case {m.case_id}: {m.clock} {m.occasion} → {m.recipient}")
     common.console.print(f"{len(queued)} messages queued")
+
+
+@cases_app.command("flag")
+def flag(
+    study: int = typer.Option(..., "--study", help="Study (wave) id."),
+    mail: bool = typer.Option(True, "--mail/--no-mail", help="Send the flag e-mails."),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """Apply the flag rules to imported identified responses without a case yet (web
+    responses are flagged the moment they complete)."""
+    from gapsight.services import cases
+
+    settings = common.settings(data_dir, database_url)
+    with _session(data_dir, database_url) as session:
+        opened = cases.flag_responses(
+            session, study, now=_now(), base_url=settings.public_url, notify=mail
+        )
+        for c in opened:
+            common.console.print(f"case {c.id}: {c.kind} → {c.owner or '(no owner)'}")
+    common.console.print(f"{len(opened)} cases opened")
 
 
 @cases_app.command("mirror")

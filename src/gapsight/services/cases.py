@@ -88,6 +88,7 @@ __all__ = [
     "change_status",
     "clocks_of",
     "events_of",
+    "flag_responses",
     "flag_rules_of",
     "get_case",
     "hits_of",
@@ -241,9 +242,11 @@ def raise_flags(
     answers: Mapping[str, Any],
     now: dt.datetime,
     base_url: str = "",
+    notify: bool = True,
 ) -> Case | None:
     """Open a case and enqueue the flag e-mails for a response that was just completed,
-    when a rule fires; ``None`` otherwise.
+    when a rule fires; ``None`` otherwise. ``notify=False`` opens the case without
+    e-mail (history loaded afterwards, see :func:`flag_responses`).
 
     Nothing happens for an anonymous response, one without an invitation (no one to
     contact), or a response that already has a case (saved again)."""
@@ -289,6 +292,12 @@ def raise_flags(
             what=f"flagged as {case.kind}: " + "; ".join(h.rule for h in hits),
         )
     )
+    if not notify:
+        session.add(
+            CaseEvent(case_id=case.id, at=at, by=SYSTEM, kind="note", what="no e-mail sent")
+        )
+        session.flush()
+        return case
     lang = config.language
     fill = {"org": org.name, **({"sector": org.sector} if org.sector else {})}
     context = {
@@ -333,6 +342,64 @@ def raise_flags(
             )
     session.flush()
     return case
+
+
+def flag_responses(
+    session: Session,
+    study_id: int,
+    *,
+    now: dt.datetime,
+    base_url: str = "",
+    notify: bool = True,
+    at_completion: bool = False,
+) -> list[Case]:
+    """Apply the study's flag rules to its complete, non-anonymous responses that have
+    no case yet — responses imported rather than answered on the web (a paper round, an
+    agency's file), whose invitation is found by ``invitation_id`` or by the respondent
+    key (the sample's ``external_id``). Returns the cases opened; running it again opens
+    none. The flag time is ``now``, or each response's completion time with
+    ``at_completion`` (loading history, usually with ``notify=False``)."""
+    study = session.get(Study, study_id)
+    if study is None:
+        raise KeyError(f"no study with id {study_id}")
+    instrument = as_instrument(study.instrument_version)
+    done = set(session.scalars(select(Case.response_id).where(Case.study_id == study_id)))
+    invitations = list(session.scalars(select(Invitation).where(Invitation.wave_id == study_id)))
+    by_id = {i.id: i for i in invitations}
+    by_key = {i.external_id: i for i in invitations if i.external_id}
+    responses = session.scalars(
+        select(Response)
+        .where(
+            Response.wave_id == study_id,
+            Response.status == "complete",
+            Response.anonymous.is_(False),
+        )
+        .order_by(Response.completed_at, Response.id)
+    )
+    opened = []
+    for response in list(responses):
+        if response.id in done:
+            continue
+        invitation = by_id.get(response.invitation_id or -1) or by_key.get(
+            response.respondent_key or ""
+        )
+        moment = now
+        if at_completion and response.completed_at is not None:
+            moment = _aware(response.completed_at)
+        case = raise_flags(
+            session,
+            study=study,
+            response=response,
+            invitation=invitation,
+            instrument=instrument,
+            answers=dict(response.answers or {}),
+            now=moment,
+            base_url=base_url,
+            notify=notify,
+        )
+        if case is not None:
+            opened.append(case)
+    return opened
 
 
 # -- reading cases -------------------------------------------------------------------

@@ -85,4 +85,6 @@ def test_list_show_status_reassign_metrics_tick(tmp_path: Path) -> None:
     assert run("cases", "metrics").exit_code == 1
 
     assert run("cases", "tick").exit_code == 0
+    again = run("cases", "flag", "--study", str(study_id), "--no-mail")
+    assert again.exit_code == 0 and "0 cases opened" in again.output
     assert run("cases", "show", "99").exit_code == 1

@@ -307,3 +307,39 @@ def test_the_report_hook_gets_the_wave_metrics(
             HookMetrics(flagged=3, closed=2, on_time=1, overdue=1)
         )
         assert isinstance(provider(session, study_id), HookMetrics)
+
+
+def test_imported_identified_responses_are_flagged_once(db_engine: Engine) -> None:
+    """A paper round typed in by an agency: identified responses matched to the sample
+    by the respondent key; the rules apply as on the web, and only once."""
+    import numpy as np
+    import pandas as pd
+
+    from gapsight.analysis.matrix import ResponseMatrix
+    from gapsight.io.table import ResponseTable
+    from gapsight.services.responses import store_table
+
+    study_id, _ = loop_study(db_engine)
+    table = ResponseTable(
+        instrument_ref="cvs@1",
+        matrix=ResponseMatrix(
+            codes=("cvs_satisfaction", "cvs_loyalty", "cvs_recommend"),
+            values=np.array([[7, 7, 2], [8, 8, 9], [7, 7, 7], [3, 3, 0]], dtype=np.float64),
+        ),
+        texts={},
+        characteristics=pd.DataFrame(index=range(4)),
+        respondent_keys=["K000", "K001", "K002", None],
+    )
+    with unit_of_work(db_engine) as session:
+        store_table(session, study_id, table, anonymous=False, now=NOW)
+        opened = cases.flag_responses(session, study_id, now=NOW)
+        # K000 detractor, K001 promoter, K002 passive; the last has no key: nobody to call
+        assert [(c.respondent_key, c.kind) for c in opened] == [
+            ("K000", "detractor"),
+            ("K001", "promoter"),
+        ]
+        assert cases.flag_responses(session, study_id, now=NOW) == []
+    assert [m.subject for m in _outbox(db_engine)] == [
+        "Signalering: Klant 0 (KTO 2026)",
+        "Kans: Klant 1 (KTO 2026)",
+    ]
