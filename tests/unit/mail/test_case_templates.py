@@ -55,9 +55,13 @@ def test_flag_mail_names_the_respondent_and_the_answers(lang: str, kind: str) ->
     for part in (mail.text, mail.html):
         assert "anna@example.org" in part and "K001" in part and "Noord" in part
         assert "Zou u ons aanbevelen?" in part and "https://gs.example/cases/7" in part
-    assert (
-        ("Kans" if lang == "nl" else "Opportunity") in mail.subject if kind == "promoter" else True
-    )
+    words = {
+        ("nl", "promoter"): "Kans",
+        ("nl", "detractor"): "Signalering",
+        ("en", "promoter"): "Opportunity",
+        ("en", "detractor"): "Flag",
+    }
+    assert mail.subject.startswith(words[(lang, kind)] + ":")
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
