@@ -225,3 +225,64 @@ def test_coordinators_set_flag_rules_on_a_draft_study_only(
     browser.post("/logout", data={"csrf_token": browser.token(path)})
     as_role(browser, "viewer")
     assert browser.submit(path, {"grade": "1"}, token_from=path).status_code == 403
+
+
+def test_mirror_discrepancies_become_an_action_plan_on_the_web(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    from gapsight.services import mirror_plans
+    from gapsight.services.instruments import register
+    from gapsight.services.responses import store_table
+    from gapsight.services.studies import create_study
+
+    from ..services.helpers import small_instrument, table
+
+    with unit_of_work(web_engine) as session:
+        version = register(session, small_instrument())
+        customer = create_study(
+            session,
+            organisation_id=people["acme"],
+            name="KTO",
+            kind="customer",
+            instrument=version.id,
+        )
+        mirror = create_study(
+            session,
+            organisation_id=people["acme"],
+            name="Spiegel",
+            kind="mirror",
+            instrument=version.id,
+        )
+        store_table(session, customer.id, table([[2, 4, 3]] * 3 + [[1, 4, 3], [3, 4, 3]]))
+        store_table(session, mirror.id, table([[5, 4, 3]] * 3 + [[4, 4, 3], [5, 5, 3]]))
+        customer_id, mirror_id = customer.id, mirror.id
+    as_role(browser, "coordinator")
+    path = f"/studies/{mirror_id}/mirror-plan"
+    assert browser.get(f"/studies/{mirror_id}").text.count(path) == 1
+    page = browser.get(path).text
+    assert 'value="q1"' in page and 'value="q2"' not in page and "+2.80" in page  # 4.8 − 2.0
+    missing = browser.submit(
+        path,
+        {"customer": str(customer_id), "owner": "", "actions": "", "due": "2026-09-01"},
+        token_from=path,
+    )
+    assert missing.status_code == 422
+    assert "Tick at least one item." in missing.text and "Enter who owns the plan." in missing.text
+    made = browser.submit(
+        path,
+        {
+            "customer": str(customer_id),
+            "item": "q1",
+            "owner": "Ann de Wit",
+            "actions": "Workshop with the service desk\nCall five customers",
+            "due": "2026-09-01",
+        },
+        token_from=path,
+    )
+    assert made.status_code == 303
+    page = browser.get(made.headers["location"]).text
+    assert "The action plan was created." in page and "Ann de Wit" in page
+    with unit_of_work(web_engine) as session:
+        (plan,) = mirror_plans.plans_for(session, people["acme"], customer_wave_id=customer_id)
+        assert plan.plan == "- Workshop with the service desk\n- Call five customers"
+    assert browser.get(f"/studies/{customer_id}/mirror-plan").status_code == 404

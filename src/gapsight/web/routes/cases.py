@@ -11,6 +11,10 @@ Who may do what (roles of :mod:`gapsight.web.deps`):
 - steps and notes: coordinators, admins and the owner; bulk reassignment and the flag
   rules: coordinators and admins.
 
+Mirror waves get ``/studies/<id>/mirror-plan``: the items whose mirror gap exceeds the
+threshold against a customer wave, turned into a PDCA action plan by coordinators
+(:mod:`gapsight.services.mirror_plans`, criterion P4.mirror_plan).
+
 Handlers parse the form, call one function of :mod:`gapsight.services.cases`, and map
 its :class:`~gapsight.domain.problems.InvalidInput` to a message on the page.
 """
@@ -30,6 +34,7 @@ from gapsight.domain.cases import CASE_STATUSES
 from gapsight.domain.flags import FlagRules
 from gapsight.domain.problems import InvalidInput
 from gapsight.services import cases as case_service
+from gapsight.services import mirror_plans
 from gapsight.services import studies as study_service
 from gapsight.store.database import unit_of_work
 from gapsight.store.models import Case, Study
@@ -448,3 +453,142 @@ async def save_flag_rules(
         return _flags_page(request, user, study_id, form=form, problems=problems, status_code=422)
     flash(request, _("The flag rules were saved."))
     return RedirectResponse(f"/studies/{study_id}/flags", status_code=303)
+
+
+# -- mirror-discrepancy action plans (P4.mirror_plan) ------------------------------------
+
+
+def _mirror_page(
+    request: Request,
+    user: CurrentUser,
+    study_id: int,
+    customer_id: int | None,
+    *,
+    form: dict[str, Any] | None = None,
+    problems: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    _ = gettext_for(request)
+    lang = language(request)
+    with unit_of_work(engine(request)) as session:
+        mirror = session.get(Study, study_id)
+        if mirror is None:
+            raise HTTPException(status_code=404)
+        check_organisation(user, mirror.organisation_id)
+        if mirror.kind != "mirror":
+            raise HTTPException(status_code=404)
+        customers: list[dict[str, Any]] = [
+            {"id": s.id, "name": s.name}
+            for s in study_service.list_studies(session, organisation_id=mirror.organisation_id)
+            if s.kind == "customer"
+        ]
+        if customer_id is None and customers:
+            customer_id = customers[-1]["id"]
+        found: list[Any] = []
+        note = None
+        if customer_id is not None and any(c["id"] == customer_id for c in customers):
+            try:
+                found = mirror_plans.discrepancies(
+                    session, customer_wave_id=customer_id, mirror_wave_id=study_id, lang=lang
+                )
+            except (ValueError, InvalidInput) as exc:
+                note = str(exc)
+        elif customer_id is not None:
+            raise HTTPException(status_code=404)
+        plans = [
+            {
+                "id": a.id,
+                "title": a.title,
+                "owner": a.owner or "",
+                "due": a.due.isoformat() if a.due else "",
+                "status": a.status,
+                "plan": a.plan or "",
+                "codes": [str(c.get("reference", "")).rsplit(":", 1)[-1] for c in a.causes or []],
+            }
+            for a in mirror_plans.plans_for(session, mirror.organisation_id)
+            if any(f"/mirror:{study_id}/" in str(c.get("reference", "")) for c in a.causes or [])
+        ]
+        context = {
+            "study": {"id": mirror.id, "name": mirror.name},
+            "customers": customers,
+            "customer_id": customer_id,
+            "discrepancies": found,
+            "note": note,
+            "plans": plans,
+            "form": form or {},
+            "problems": problems or [],
+        }
+    return render(request, "cases/mirror.html", context, status_code=status_code)
+
+
+@router.get("/studies/{study_id}/mirror-plan")
+def mirror_plan(request: Request, study_id: int, user: CurrentUser = Depends(viewer)) -> Response:
+    """A mirror wave's discrepancies with a customer wave, and the action plans made
+    of them."""
+    raw = request.query_params.get("customer", "")
+    return _mirror_page(request, user, study_id, int(raw) if raw.isdigit() else None)
+
+
+@router.post("/studies/{study_id}/mirror-plan")
+async def create_mirror_plan(
+    request: Request, study_id: int, user: CurrentUser = Depends(coordinator)
+) -> Response:
+    """Turn the ticked discrepancies into an action plan (owner, actions, due date)."""
+    _ = gettext_for(request)
+    data = await request.form()
+    raw_customer = str(data.get("customer", ""))
+    customer_id = int(raw_customer) if raw_customer.isdigit() else None
+    form: dict[str, Any] = {
+        "items": [str(v) for v in data.getlist("item")],
+        "owner": str(data.get("owner", "")).strip(),
+        "actions": str(data.get("actions", "")),
+        "due": str(data.get("due", "")).strip(),
+    }
+    problems: list[str] = []
+    due: dt.date | None = None
+    try:
+        due = dt.date.fromisoformat(form["due"])
+    except ValueError:
+        problems.append(_("Enter a date as YYYY-MM-DD."))
+    if customer_id is None:
+        problems.append(_("Choose one of the options."))
+    if not problems:
+        assert due is not None and customer_id is not None
+        with unit_of_work(engine(request)) as session:
+            mirror = session.get(Study, study_id)
+            if mirror is None:
+                raise HTTPException(status_code=404)
+            check_organisation(user, mirror.organisation_id)
+            try:
+                mirror_plans.create_plan(
+                    session,
+                    customer_wave_id=customer_id,
+                    mirror_wave_id=study_id,
+                    codes=form["items"],
+                    owner=form["owner"],
+                    actions=form["actions"].splitlines(),
+                    due=due,
+                    now=_now(),
+                )
+            except (InvalidInput, KeyError, ValueError) as exc:
+                session.rollback()
+                messages = {
+                    "codes_required": _("Tick at least one item."),
+                    "not_discrepancy": _(
+                        "Only items whose gap exceeds the threshold can be chosen."
+                    ),
+                    "actions_required": _("Name at least one action, one per line."),
+                    "owner_required": _("Enter who owns the plan."),
+                }
+                if isinstance(exc, InvalidInput):
+                    problems = [messages.get(p.code, p.message) for p in exc.problems]
+                else:
+                    problems = [str(exc)]
+    if problems:
+        return _mirror_page(
+            request, user, study_id, customer_id, form=form, problems=problems, status_code=422
+        )
+    flash(request, _("The action plan was created."))
+    return RedirectResponse(
+        f"/studies/{study_id}/mirror-plan?customer={customer_id}", status_code=303
+    )
