@@ -181,6 +181,7 @@ def test_coordinators_set_flag_rules_on_a_draft_study_only(
     path = f"/studies/{study_id}/flags"
     page = browser.get(path).text
     assert "Change the flag rules" in page and 'value="cvs_recommend"' in page
+    assert "reach nobody" in page  # no flag recipients and no case coordinator yet
     bad = browser.submit(
         path,
         {
@@ -213,7 +214,7 @@ def test_coordinators_set_flag_rules_on_a_draft_study_only(
     )
     assert saved.status_code == 303
     page = browser.get(path).text
-    assert "any dimension grade ≤ 5 → detractor" in page
+    assert "any dimension grade ≤ 5 → detractor" in page and "reach nobody" not in page
     assert "business_unit = Zuid: z1@acme.example, z2@acme.example" in page
     with unit_of_work(web_engine) as session:
         stored = studies.get_study(session, study_id).flag_rules

@@ -35,6 +35,7 @@ from gapsight.domain.flags import FlagRules
 from gapsight.domain.problems import InvalidInput
 from gapsight.services import cases as case_service
 from gapsight.services import mirror_plans
+from gapsight.services import organisations as organisation_service
 from gapsight.services import studies as study_service
 from gapsight.store.database import unit_of_work
 from gapsight.store.models import Case, Study
@@ -398,6 +399,11 @@ def _flags_page(
             "metrics": metrics,
             "n_cases": n_cases,
             "editable": study.status == "draft" and user.can("coordinator"),
+            "unrouted": bool(rules.rules)
+            and not rules.recipients.fallback
+            and not case_service.settings_for(
+                organisation_service.get_organisation(session, study.organisation_id)
+            ).coordinator_email,
             "form": form or _rules_form(rules),
             "problems": problems or [],
         }
