@@ -211,3 +211,47 @@ def test_unreachable_database_is_a_clear_error_without_the_password(app: typer.T
     message = str(result.exception)
     assert "cannot load the demo" in message and "127.0.0.1" in message
     assert "s3cret" not in message
+
+
+def test_choice_waves_carry_a_closed_loop_history(loaded: Path) -> None:
+    """Every identified respondent of the two customer waves who recommends 0–6 or 9–10
+    is a case (counted here from the stored answers), routed to the business unit's
+    account team, with no e-mail sent for the history (docs/cases.md)."""
+    import datetime as dt
+
+    from gapsight.services import cases
+    from gapsight.store.models import Case, OutboxMessage
+
+    engine = make_engine(Settings(data_dir=loaded))
+    try:
+        with unit_of_work(engine) as session:
+            for study in list_studies(session)[:2]:
+                rows = session.scalars(
+                    select(Response).where(
+                        Response.wave_id == study.id,
+                        Response.status == "complete",
+                        Response.anonymous.is_(False),
+                    )
+                ).all()
+                expected = sum(
+                    isinstance(r.answers.get("cvs_recommend"), int | float)
+                    and not 7 <= r.answers["cvs_recommend"] <= 8
+                    for r in rows
+                )
+                found = cases.list_cases(session, study_id=study.id)
+                assert len(found) == expected > 50
+                assert {c.owner for c in found} <= {
+                    "team.schoonmaak@veldhuis.example",
+                    "team.catering@veldhuis.example",
+                    "team.beveiliging@veldhuis.example",
+                    "team.technisch@veldhuis.example",
+                }
+                metrics = cases.loop_metrics(
+                    session, study_id=study.id, now=dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+                )
+                assert metrics.flags == expected
+                assert 0 < metrics.forwarded_on_time < metrics.forwarded < metrics.flags
+            assert session.scalar(select(func.count()).select_from(Case)) > 100
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    finally:
+        engine.dispose()

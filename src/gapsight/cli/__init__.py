@@ -18,6 +18,7 @@ NOUNS = (
     "mail",
     "token",
     "signals",
+    "cases",
 )
 """Command modules, in the order their commands appear in ``gapsight --help``."""
 

@@ -9,8 +9,9 @@ documentation list the same choices:
   (``certification.md``, open interpretation): ``absolute`` = +1.0 point on a 0–10
   score (default), ``relative`` = +10 %;
 - ``period_months``: the period of "periodic" criteria (a KTO every … months), 1–60;
-- ``calendar``: the working-day calendar (``docs/calendar.md``) and ``signals``: the
-  signal register's rules (``docs/signals.md``), each checked by its own module.
+- ``calendar``: the working-day calendar (``docs/calendar.md``), ``signals``: the
+  signal register's rules (``docs/signals.md``) and ``cases``: the closed loop's
+  deadlines and coordinator (``docs/cases.md``), each checked by its own module.
 
 Example::
 
@@ -82,9 +83,11 @@ def check_organisation(name: str, settings: Mapping[str, Any]) -> list[FieldProb
 
 
 def _nested_problems(settings: Mapping[str, Any]) -> list[FieldProblem]:
-    """Problems in the ``calendar`` and ``signals`` settings (see ``docs/calendar.md``
-    and ``docs/signals.md``), checked by the modules that own them."""
+    """Problems in the ``calendar``, ``signals`` and ``cases`` settings (see
+    ``docs/calendar.md``, ``docs/signals.md``, ``docs/cases.md``), checked by the
+    modules that own them."""
     from gapsight.domain.calendar import HolidayPolicy
+    from gapsight.domain.cases import CaseSettings
     from gapsight.domain.problems import InvalidInput
     from gapsight.domain.signals import SignalConfig
 
@@ -92,6 +95,7 @@ def _nested_problems(settings: Mapping[str, Any]) -> list[FieldProblem]:
     for key, parse in (
         ("calendar", HolidayPolicy.from_settings),
         ("signals", SignalConfig.from_settings),
+        ("cases", CaseSettings.from_settings),
     ):
         if key in settings:
             try:

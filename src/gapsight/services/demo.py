@@ -34,7 +34,13 @@ from gapsight.instruments.registry import builtin_ids
 from gapsight.io.table import ResponseTable
 from gapsight.services import instruments as instrument_service
 from gapsight.services import organisations, samples, studies, users
-from gapsight.services.demo_data import DEFAULT_SEED, DemoOrganisation, DemoWave, generate
+from gapsight.services.demo_data import (
+    BUSINESS_UNITS,
+    DEFAULT_SEED,
+    DemoOrganisation,
+    DemoWave,
+    generate,
+)
 from gapsight.services.responses import load_wave, store_table
 from gapsight.store.database import make_engine, unit_of_work
 from gapsight.store.migrate import upgrade
@@ -143,9 +149,13 @@ def _load(session: Session, demo: DemoOrganisation) -> DemoResult:
     for wave in demo.waves:
         study = _create_study(session, org.id, wave, ids)
         ids[wave.study.key] = study.id
+        if wave.study.anonymity == "choice":
+            _flag_rules(session, study.id)
         statuses = _store(session, study.id, wave)
         studies.set_status(session, study.id, "fieldwork")
         studies.set_status(session, study.id, "closed")
+        if wave.study.anonymity == "choice":
+            _case_history(session, study.id)
         loaded.append(
             LoadedWave(
                 key=wave.study.key,
@@ -281,3 +291,80 @@ def _remove(session: Session, org: Organisation) -> None:
     session.execute(delete(Study).where(Study.organisation_id == org.id))
     session.execute(delete(Organisation).where(Organisation.id == org.id))
     session.expunge_all()
+
+
+# -- the closed loop (docs/cases.md) ---------------------------------------------------
+
+
+def _flag_rules(session: Session, study_id: int) -> None:
+    """The default promoter/detractor rules plus dimension grades ≤ 5, routed to an
+    account team per business unit (set while the wave is a draft)."""
+    from gapsight.services import cases
+
+    teams = {u: f"team.{u.split()[0].lower()}@veldhuis.example" for u in BUSINESS_UNITS}
+    cases.set_flag_rules(
+        session,
+        study_id,
+        {
+            "rules": [
+                {
+                    "kind": "score",
+                    "code": "cvs_recommend",
+                    "label": "promoter",
+                    "min": 9,
+                    "max": 10,
+                },
+                {
+                    "kind": "score",
+                    "code": "cvs_recommend",
+                    "label": "detractor",
+                    "min": 0,
+                    "max": 6,
+                },
+            ],
+            "recipients": {
+                "characteristic": "business_unit",
+                "by_value": teams,
+                "fallback": [DEMO_EMAIL],
+            },
+        },
+    )
+
+
+def _case_history(session: Session, study_id: int) -> None:
+    """Cases for the identified respondents of a ``choice`` wave, flagged when they
+    answered (no e-mail), with a follow-up history: most forwarded within the week and
+    followed up within the month, some late, a few still open (overdue)."""
+    from gapsight.services import cases
+
+    day = dt.timedelta(days=1)
+    opened = cases.flag_responses(
+        session, study_id, now=dt.datetime.now(dt.UTC), notify=False, at_completion=True
+    )
+    for i, case in enumerate(opened):
+        flagged = cases.case_times(case).flagged_at
+        pattern = i % 10
+        if pattern == 9:
+            continue  # nobody picked it up: overdue
+        forwarded = flagged + (2 + i % 3 + (8 if pattern == 8 else 0)) * day
+        cases.change_status(
+            session,
+            case.id,
+            "forwarded",
+            by=case.owner or DEMO_EMAIL,
+            at=forwarded,
+            contact_person=f"Accountmanager {case.segment or ''}".strip(),
+        )
+        if pattern == 7:
+            continue  # forwarded, never followed up
+        outcome = (
+            "Gebeld; toegezegd de planning te verbeteren"
+            if case.kind == "detractor"
+            else "Gebeld; klant wil als referentie optreden"
+        )
+        followed = forwarded + (4 + i % 7 + (30 if pattern == 6 else 0)) * day
+        cases.change_status(
+            session, case.id, "followed_up", by=case.owner or DEMO_EMAIL, at=followed, note=outcome
+        )
+        if pattern < 4:
+            cases.change_status(session, case.id, "closed", by=DEMO_EMAIL, at=followed + day)

@@ -293,16 +293,23 @@ def build_sender(
 ) -> Sender:
     """The mail worker of ``gapsight serve`` and ``gapsight worker``: sends the outbox
     through the configured SMTP server and, once a minute, enqueues the reminders that
-    are due (:func:`remind_due`)."""
+    are due (:func:`remind_due`) and the case reminders and escalations
+    (:func:`gapsight.services.cases.run_clocks`)."""
     links = links_for(settings, secret)
 
     def reminders() -> None:
         with unit_of_work(engine) as session:
             remind_due(session, links, fallback_language=settings.default_language)
 
+    def case_clocks() -> None:
+        from gapsight.services import cases
+
+        with unit_of_work(engine) as session:
+            cases.run_clocks(session, now=outbox.utcnow(), base_url=settings.public_url)
+
     return Sender(
         engine,
         transport or SmtpTransport(settings),
         sender_address=settings.mail_from,
-        tasks=[reminders],
+        tasks=[reminders, case_clocks],
     )

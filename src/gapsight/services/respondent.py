@@ -79,6 +79,7 @@ from gapsight.domain.questionnaire import (
     read_page,
 )
 from gapsight.instruments.model import Instrument
+from gapsight.services import cases
 from gapsight.services.instruments import as_instrument
 from gapsight.services.samples import hash_token
 from gapsight.store.answers import decode_row, encode
@@ -587,6 +588,7 @@ def submit(
     form: Sequence[tuple[str, str]],
     *,
     now: dt.datetime | None = None,
+    base_url: str = "",
 ) -> Submission:
     """Save page ``number`` from ``form`` (``(name, value)`` pairs as sent), in one
     transaction.
@@ -596,7 +598,10 @@ def submit(
     nothing is stored and the :class:`Submission` carries the problems. The first
     page submitted through a personal link creates the response with the study's
     default anonymity. Completing the last page marks the response ``complete``, erases
-    its resume hash and sets the invitation's ``completed`` flag.
+    its resume hash and sets the invitation's ``completed`` flag; a respondent who
+    agreed to be contacted is then checked against the study's flag rules in the same
+    transaction (:func:`gapsight.services.cases.raise_flags`; ``base_url`` makes the
+    case link in the flag e-mail absolute).
     """
     moment = now or dt.datetime.now(dt.UTC)
     sent_page = [v for k, v in form if k == "_page"]
@@ -632,6 +637,17 @@ def submit(
         else:
             response.status = "partial" if done else "started"
         session.flush()
+        if upcoming is None and not response.anonymous:
+            cases.raise_flags(
+                session,
+                study=found.study,
+                response=response,
+                invitation=found.invitation,
+                instrument=survey.instrument,
+                answers=merged,
+                now=moment,
+                base_url=base_url,
+            )
         final = State(
             started=True,
             anonymous=bool(response.anonymous),

@@ -52,6 +52,7 @@ from sqlalchemy.types import TypeEngine
 
 from gapsight.domain.actions import ACTION_STATUSES
 from gapsight.domain.actions import LEVELS as ACTION_LEVELS
+from gapsight.domain.cases import CASE_EVENT_KINDS, CASE_KINDS, CASE_STATUSES
 from gapsight.domain.signals import CHANNELS as SIGNAL_CHANNELS
 from gapsight.domain.signals import STATUSES as SIGNAL_STATUSES
 from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
@@ -60,6 +61,9 @@ __all__ = [
     "ACTION_LEVELS",
     "ACTION_STATUSES",
     "ANONYMITY_MODES",
+    "CASE_EVENT_KINDS",
+    "CASE_KINDS",
+    "CASE_STATUSES",
     "CHARACTERISTIC_TYPES",
     "OUTBOX_STATUSES",
     "RESPONSE_STATUSES",
@@ -71,6 +75,8 @@ __all__ = [
     "STUDY_STATUSES",
     "ApiToken",
     "Base",
+    "Case",
+    "CaseEvent",
     "CharacteristicDefinition",
     "ImprovementAction",
     "InstrumentVersion",
@@ -243,6 +249,9 @@ class Study(Base):
         JSONType, default=list, server_default=text("'[]'")
     )
     """Who is told about flagged promoters and detractors (agreed before fieldwork)."""
+    flag_rules: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """The flag rules and recipients (:class:`gapsight.domain.flags.FlagRules` as JSON);
+    ``NULL``: the default rules on the recommendation question."""
     open_link: Mapped[str | None] = mapped_column(String(64))
     """Public id of the study's open anonymous link ``/o/<open_link>`` (``NULL``: none)."""
     created_at: Mapped[dt.datetime] = _now()
@@ -496,3 +505,61 @@ class ReportText(Base):
     )
     recommendations: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = _now()
+
+
+class Case(Base):
+    """The follow-up of one flagged, non-anonymous respondent (see
+    :mod:`gapsight.domain.cases`). One case per response (``response_id`` is unique),
+    so a response saved again never opens a second case.
+
+    ``hits`` is the JSON list of the rules that fired (item, answer, rule); the
+    respondent's name and e-mail are copied from the invitation as they agreed to be
+    contacted. ``owner`` is the e-mail address of the person responsible;
+    ``contact_person`` the customer's own contact person the case was forwarded to."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CASE_KINDS), name="kind"),
+        CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+        Index("ix_cases_organisation_id_flagged_at", "organisation_id", "flagged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), unique=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    owner: Mapped[str | None] = mapped_column(String(320))
+    segment: Mapped[str | None] = mapped_column(String(200))
+    respondent_name: Mapped[str | None] = mapped_column(String(200))
+    respondent_email: Mapped[str | None] = mapped_column(String(320))
+    respondent_key: Mapped[str | None] = mapped_column(String(200))
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    hits: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    flagged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    forwarded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    followed_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class CaseEvent(Base):
+    """One entry of a case's history: a status change, a reassignment, a note or a mail
+    sent — when, by whom and what (the evidence an auditor asks for)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (CheckConstraint(_in("kind", CASE_EVENT_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(20))
+    what: Mapped[str] = mapped_column(Text)

@@ -114,6 +114,40 @@ class StudyOut(BaseModel):
     flag_recipients: list[str]
 
 
+class CaseOut(BaseModel):
+    """A case of the closed loop (without the respondent's personal details)."""
+
+    id: int
+    study_id: int
+    kind: Literal["promoter", "detractor"]
+    status: Literal["open", "forwarded", "followed_up", "closed"]
+    owner: str | None
+    segment: str | None
+    flagged_at: dt.datetime
+    forwarded_at: dt.datetime | None
+    followed_up_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    overdue: bool = Field(description="Not closed and a deadline has passed.")
+
+
+class LoopMetricsOut(BaseModel):
+    """The closed loop of a study: flags, shares on time, median days, overdue now."""
+
+    flags: int
+    promoters: int
+    detractors: int
+    forwarded: int
+    forwarded_on_time: int
+    share_forwarded_on_time: float | None
+    followed_up: int
+    followed_up_on_time: int
+    share_followed_up_on_time: float | None
+    median_days_to_forward: float | None
+    median_days_to_follow_up: float | None
+    open_now: int
+    overdue_now: int
+
+
 class StudyCreate(BaseModel):
     """What a new study needs; everything else has the defaults of the web form."""
 
@@ -514,6 +548,46 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
             ],
             mail=outbox.counts(session, study_id=study_id),
         )
+
+    @api.get("/studies/{study_id}/cases", summary="Cases of a study", responses=_ERRORS)
+    def study_cases(study_id: StudyId, user: Viewer, session: Db) -> list[CaseOut]:
+        """The study's cases (flagged promoters and detractors), oldest first, with
+        their status and whether a deadline has passed; no personal details."""
+        from gapsight.domain.cases import is_overdue
+        from gapsight.services import cases as case_service
+
+        _study(session, user, study_id)
+        now = outbox.utcnow()
+        out = []
+        for case in case_service.list_cases(session, study_id=study_id):
+            times = case_service.case_times(case)
+            clocks = case_service.clocks_of(session, case)
+            out.append(
+                CaseOut(
+                    id=case.id,
+                    study_id=case.study_id,
+                    kind=times.kind,
+                    status=times.status,
+                    owner=case.owner,
+                    segment=case.segment,
+                    flagged_at=times.flagged_at,
+                    forwarded_at=times.forwarded_at,
+                    followed_up_at=times.followed_up_at,
+                    closed_at=times.closed_at,
+                    overdue=is_overdue(times, clocks, now),
+                )
+            )
+        return out
+
+    @api.get("/studies/{study_id}/loop-metrics", summary="Closed-loop metrics", responses=_ERRORS)
+    def loop_metrics(study_id: StudyId, user: Viewer, session: Db) -> LoopMetricsOut:
+        """Flags raised, share forwarded and followed up within the deadlines, median
+        days to each step, open and overdue cases now."""
+        from gapsight.services import cases as case_service
+
+        _study(session, user, study_id)
+        result = case_service.loop_metrics(session, study_id=study_id, now=outbox.utcnow())
+        return LoopMetricsOut(**result.as_dict())
 
     @api.get(
         "/studies/{study_id}/responses",

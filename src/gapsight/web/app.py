@@ -68,6 +68,7 @@ ROUTERS = (
     "optout",
     "mailing",
     "tokens",
+    "cases",
     "respond",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""

@@ -20,6 +20,7 @@ outcome: :class:`~gapsight.services.respondent.LinkError` → its 404/410 page,
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -300,7 +301,13 @@ async def _show(request: Request, link: Link, base: str, number: int) -> Respons
 async def _save(request: Request, link: Link, base: str, number: int) -> Response:
     try:
         pairs = await _form(request)
-        result = await run_in_threadpool(service.submit, engine(request), link, number, pairs)
+        result = await run_in_threadpool(
+            partial(service.submit, base_url=request.app.state.settings.public_url),
+            engine(request),
+            link,
+            number,
+            pairs,
+        )
     except LinkError as exc:
         if exc.reason == "complete" and link.kind == "personal":
             # The last page was saved before (a resubmission): its answers are stored.
