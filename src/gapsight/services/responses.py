@@ -41,7 +41,8 @@ from gapsight.io.table import ResponseTable
 from gapsight.services import characteristics as chars
 from gapsight.services.instruments import as_instrument
 from gapsight.services.studies import StudyInfo, get_study, info
-from gapsight.store.answers import decode, encode
+from gapsight.store import blocks
+from gapsight.store.answers import decode_packed, encode
 from gapsight.store.models import Study
 
 __all__ = [
@@ -251,36 +252,82 @@ def store_table(
     flag: Any = int(is_anonymous) if sqlite else is_anonymous
     total = table.n
     version_id = version.id
-    for start in range(0, total, CHUNK_SIZE):
-        stop = min(start + CHUNK_SIZE, total)
-        enc = encode(
-            codes,
-            values[start:stop],
-            None if dk is None else dk[start:stop],
-            {c: list(col[start:stop]) for c, col in table.texts.items()},
-        )
-        size = stop - start
-        chunk_statuses = statuses[start:stop]
-        # zip builds the row tuples in C (a per-row Python expression costs more)
-        rows = zip(
-            repeat(wave_id, size),
-            repeat(version_id, size),
-            chunk_statuses,
-            repeat(flag, size),
-            keys[start:stop],
-            char_json[start:stop],
-            repeat(when, size),
-            [when if st == "complete" else None for st in chunk_statuses],
-            enc.vectors,
-            enc.dont_know,
-            enc.answers,
-            enc.texts,
-            strict=True,
-        )
-        _insert(connection, rows)
-        if progress is not None:
-            progress(stop, total)
+    texts: list[str | None] = []
+    with blocks.bulk_insert(connection, wave_id) as at_version:
+        # after bulk_insert: other writers to this wave now wait for this transaction
+        fresh = _count(connection, wave_id) == 0
+        for start in range(0, total, CHUNK_SIZE):
+            stop = min(start + CHUNK_SIZE, total)
+            enc = encode(
+                codes,
+                values[start:stop],
+                None if dk is None else dk[start:stop],
+                {c: list(col[start:stop]) for c, col in table.texts.items()},
+            )
+            size = stop - start
+            chunk_statuses = statuses[start:stop]
+            texts.extend(enc.texts)
+            # zip builds the row tuples in C (a per-row Python expression costs more)
+            rows = zip(
+                repeat(wave_id, size),
+                repeat(version_id, size),
+                chunk_statuses,
+                repeat(flag, size),
+                keys[start:stop],
+                char_json[start:stop],
+                repeat(when, size),
+                [when if st == "complete" else None for st in chunk_statuses],
+                enc.vectors,
+                enc.dont_know,
+                enc.answers,
+                enc.texts,
+                strict=True,
+            )
+            _insert(connection, rows)
+            if progress is not None:
+                progress(stop, total)
+        ids = _new_ids(connection, wave_id, total) if fresh else None
+        if ids is None:
+            # rows of the wave existed before: the next load rebuilds the blocks
+            blocks.write(connection, wave_id, at_version, [])
+        else:
+            columns = blocks.WaveColumns.build(
+                ids=ids,
+                statuses=statuses,
+                respondent_keys=keys,
+                vectors=np.ascontiguousarray(values, dtype="<f4").tobytes(),
+                dont_know=None
+                if dk is None or not dk.any()
+                else np.packbits(dk, axis=1, bitorder="little").tobytes(),
+                characteristics=char_json,
+                texts=texts,
+                k=len(codes),
+            )
+            blocks.write(connection, wave_id, at_version, blocks.encode_blocks(columns))
     return StoreResult(stored=total, statuses=dict(Counter(statuses)))
+
+
+def _count(connection: Connection, wave_id: int) -> int:
+    mark = "?" if connection.dialect.name == "sqlite" else "%s"
+    found = connection.exec_driver_sql(
+        f"SELECT count(*) FROM responses WHERE wave_id = {mark}", (wave_id,)
+    ).scalar()
+    return int(found or 0)
+
+
+def _new_ids(connection: Connection, wave_id: int, n: int) -> npt.NDArray[np.int64] | None:
+    """The ids of the ``n`` rows just inserted into a wave that had none, in insertion
+    order — when they are consecutive (SQLite's next rowid, PostgreSQL's sequence
+    without a concurrent user), which ``min``, ``max`` and ``count`` prove without
+    reading them; ``None`` otherwise."""
+    mark = "?" if connection.dialect.name == "sqlite" else "%s"
+    row = connection.exec_driver_sql(
+        f"SELECT min(id), max(id), count(*) FROM responses WHERE wave_id = {mark}", (wave_id,)
+    ).one()
+    low, high, count = row
+    if n == 0 or count != n or high - low + 1 != n:
+        return None if n else np.zeros(0, dtype=np.int64)
+    return np.arange(low, high + 1, dtype=np.int64)
 
 
 def _insert(connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -310,59 +357,101 @@ def _session(source: Session | Engine) -> Iterator[Session]:
 
 
 def load_wave(source: Session | Engine, wave_id: int) -> WaveData:
-    """Load wave ``wave_id`` for analysis in one sequential read of its responses.
+    """Load wave ``wave_id`` for analysis: from its answer blocks when they are
+    current (a few rows of columnar data, :mod:`gapsight.store.blocks`), otherwise
+    in one sequential read of its responses, after which the blocks are rebuilt and
+    stored for the next load (best effort, in a transaction of their own).
 
     ``source`` is a session (reads inside its transaction) or an engine. Raises
     ``KeyError`` for an unknown wave.
     """
+    rebuilt: tuple[int, blocks.WaveColumns] | None = None
     with _session(source) as session:
         study = get_study(session, wave_id)
         instrument = as_instrument(study.instrument_version)
         types = chars.types_of(study)
         snapshot = info(study)
-        columns = ["id", "status", "respondent_key", "vector", "dont_know"]
-        if types:
-            columns.append("characteristics")
-        text_codes = instrument.text_codes()
-        if text_codes:
-            columns.append("texts")
         connection = session.connection()
-        sqlite = connection.dialect.name == "sqlite"
-        mark = "?" if sqlite else "%s"
-        raw: Any = connection.connection.driver_connection
-        # psycopg: binary results hand bytea over as bytes, without hex text decoding
-        cursor = raw.cursor() if sqlite else raw.cursor(binary=True)
-        try:
-            cursor.execute(
-                f"SELECT {', '.join(columns)} FROM responses WHERE wave_id = {mark} ORDER BY id",
-                (wave_id,),
-            )
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+        engine = connection.engine
+        columns = blocks.read_current(connection, wave_id)
+        if columns is None:
+            # the version first: rows changed after it make the rebuilt blocks stale
+            at_version = blocks.version(connection, wave_id)
+            columns = _read_rows(connection, wave_id, len(instrument.numeric_codes()))
+            rebuilt = (at_version, columns)
+    if rebuilt is not None:
+        blocks.store(engine, wave_id, *rebuilt)
     codes = instrument.numeric_codes()
-    position = {name: i for i, name in enumerate(columns)}
-
-    def column(name: str) -> list[Any]:
-        # map/itemgetter: several times faster than zip(*rows) on a million rows
-        return list(map(itemgetter(position[name]), rows))
-
-    values, dk = decode(column("vector"), column("dont_know"), len(codes))
-    loaded = chars.arrays([_json(v) for v in column("characteristics")], types) if types else {}
+    if columns.k != len(codes):
+        raise ValueError(f"stored answer vectors do not hold {len(codes)} answers per response")
+    values, dk = decode_packed(columns.vectors, columns.dont_know, columns.n, len(codes))
+    loaded = chars.arrays([_json(v) for v in columns.characteristics], types) if types else {}
     texts: dict[str, list[str | None]] = {}
+    text_codes = instrument.text_codes()
     if text_codes:
-        parsed = [_json(v) for v in column("texts")]
+        parsed = [_json(v) for v in columns.texts]
         texts = {c: [None if p is None else p.get(c) for p in parsed] for c in text_codes}
     return WaveData(
         study=snapshot,
         instrument=instrument,
         matrix=ResponseMatrix(codes=codes, values=values, dont_know=dk, characteristics=loaded),
-        response_ids=np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows)),
-        statuses=np.array(column("status"), dtype=np.str_),
-        respondent_keys=column("respondent_key"),
+        response_ids=columns.ids,
+        statuses=columns.statuses,
+        respondent_keys=columns.respondent_keys,
         texts=texts,
         characteristic_types=types,
     )
+
+
+def _read_rows(connection: Connection, wave_id: int, k: int) -> blocks.WaveColumns:
+    """Every response of the wave in one ordered scan, as columns."""
+    names = ["id", "status", "respondent_key", "vector", "dont_know", "characteristics", "texts"]
+    sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    raw: Any = connection.connection.driver_connection
+    # psycopg: binary results hand bytea over as bytes, without hex text decoding
+    cursor = raw.cursor() if sqlite else raw.cursor(binary=True)
+    try:
+        cursor.execute(
+            f"SELECT {', '.join(names)} FROM responses WHERE wave_id = {mark} ORDER BY id",
+            (wave_id,),
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    position = {name: i for i, name in enumerate(names)}
+
+    def column(name: str) -> list[Any]:
+        # map/itemgetter: several times faster than zip(*rows) on a million rows
+        return list(map(itemgetter(position[name]), rows))
+
+    vectors = column("vector")
+    if any(len(v) != 4 * k for v in vectors):
+        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
+    dont_know = column("dont_know")
+    width = (k + 7) // 8
+    zero = bytes(width)
+    return blocks.WaveColumns.build(
+        ids=np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows)),
+        statuses=column("status"),
+        respondent_keys=column("respondent_key"),
+        vectors=b"".join(map(bytes, vectors)),
+        dont_know=None
+        if all(d is None for d in dont_know)
+        else b"".join(zero if d is None else bytes(d) for d in dont_know),
+        characteristics=[_json_text(v) for v in column("characteristics")],
+        texts=[_json_text(v) for v in column("texts")],
+        k=k,
+    )
+
+
+def _json_text(value: Any) -> str | None:
+    """A stored JSON column value as text: SQLite hands text, PostgreSQL parsed JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode()
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json(value: Any) -> dict[str, Any] | None:

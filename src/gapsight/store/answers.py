@@ -34,7 +34,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["DONT_KNOW", "Encoded", "decode", "decode_row", "encode"]
+__all__ = ["DONT_KNOW", "Encoded", "decode", "decode_packed", "decode_row", "encode"]
 
 DONT_KNOW = "dk"
 """The value stored in the ``answers`` JSON for a "don't know" answer."""
@@ -240,15 +240,28 @@ def decode(
     another instrument version).
     """
     n = len(vectors)
-    blob = b"".join(vectors)
-    if len(blob) != 4 * k * n:
-        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
-    values = np.frombuffer(blob, dtype="<f4").reshape(n, k).astype(np.float64)
     width = (k + 7) // 8
     if all(d is None for d in dont_know):
-        return values, np.zeros((n, k), dtype=np.bool_)
+        return decode_packed(b"".join(vectors), None, n, k)
     zero = bytes(width)
-    bits = np.frombuffer(b"".join(zero if d is None else d for d in dont_know), dtype=np.uint8)
+    bits = b"".join(zero if d is None else d for d in dont_know)
+    return decode_packed(b"".join(vectors), bits, n, k)
+
+
+def decode_packed(
+    vectors: bytes, dont_know: bytes | None, n: int, k: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """:func:`decode` of ``n`` rows already concatenated: ``vectors`` holds ``n × 4k``
+    bytes, ``dont_know`` ``n × ceil(k/8)`` bytes (zero bytes: none) or ``None``."""
+    if len(vectors) != 4 * k * n:
+        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
+    values = np.frombuffer(vectors, dtype="<f4").reshape(n, k).astype(np.float64)
+    width = (k + 7) // 8
+    if dont_know is None:
+        return values, np.zeros((n, k), dtype=np.bool_)
+    if len(dont_know) != width * n:
+        raise ValueError(f"stored don't-know masks do not hold {k} answers per response")
+    bits = np.frombuffer(dont_know, dtype=np.uint8)
     mask = np.unpackbits(bits.reshape(n, width), axis=1, count=k, bitorder="little")
     return values, mask.astype(np.bool_)
 

@@ -15,11 +15,16 @@ Answers are stored one row per response, in four columns written together by
   SQLite or JSONB operators on PostgreSQL;
 - ``texts``: a JSON object of free-text answers, ``NULL`` when none.
 
+Loading a large wave reads wave-level columnar copies of these rows instead
+(:class:`AnswerBlock`, valid while their version equals the wave's
+:class:`AnswerVersion`, which database triggers bump on every response write; see
+:mod:`gapsight.store.blocks`).
+
 Example::
 
     >>> from gapsight.store.models import Base
     >>> sorted(Base.metadata.tables)[:3]
-    ['api_tokens', 'characteristic_definitions', 'improvement_actions']
+    ['answer_blocks', 'answer_versions', 'api_tokens']
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ __all__ = [
     "SIGNAL_UPDATE_KINDS",
     "STUDY_KINDS",
     "STUDY_STATUSES",
+    "AnswerBlock",
+    "AnswerVersion",
     "ApiToken",
     "Base",
     "CharacteristicDefinition",
@@ -496,3 +503,44 @@ class ReportText(Base):
     )
     recommendations: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = _now()
+
+
+class AnswerVersion(Base):
+    """How often the responses of a wave have changed: a counter that database
+    triggers (migration 0008) raise in the same transaction as every insert, delete
+    and relevant update of a ``responses`` row of the wave.
+
+    No foreign key to ``studies``: the triggers also fire while a study's responses
+    are deleted by its own cascade, and an orphaned counter is harmless (it only ever
+    grows). ``bulk`` (SQLite only) is set by a bulk import, which holds the write lock
+    and raises the counter itself once, so that the per-row trigger is skipped; it is
+    reset before the import commits. PostgreSQL uses the transaction-local setting
+    ``gapsight.bulk_wave`` instead. See :mod:`gapsight.store.blocks`."""
+
+    __tablename__ = "answer_versions"
+
+    wave_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class AnswerBlock(Base):
+    """One block of a wave's responses in columnar form (ids, statuses, keys, the
+    packed answer vectors, don't-know bitmasks, characteristics and texts of up to
+    :data:`gapsight.store.blocks.BLOCK_ROWS` respondents, as compressed Arrow IPC).
+
+    A derived copy of ``responses``: served only while ``version`` equals the wave's
+    :class:`AnswerVersion`, rebuilt from the rows otherwise (see
+    :mod:`gapsight.store.blocks`)."""
+
+    __tablename__ = "answer_blocks"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+    blocks: Mapped[int] = mapped_column(Integer)
+    """How many blocks the set of this version has (a completeness check)."""
+    rows: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
