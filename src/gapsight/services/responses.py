@@ -239,7 +239,9 @@ def store_table(
         )
     # An anonymous response keeps nothing that links it to a person or to their answers
     # in another wave (issue 5: no token, contact or key); only identified ones pair.
-    keys = [None] * table.n if is_anonymous else (table.respondent_keys or [None] * table.n)
+    keys: list[str | None] = (
+        [None] * table.n if is_anonymous else (table.respondent_keys or [None] * table.n)
+    )
     statuses = response_statuses(
         codes, values, dk, table.texts, required_codes(instrument, study.modules)
     )
@@ -267,7 +269,7 @@ def store_table(
             size = stop - start
             chunk_statuses = statuses[start:stop]
             texts.extend(enc.texts)
-            columns = (
+            chunk = (
                 chunk_statuses,
                 keys[start:stop],
                 char_json[start:stop],
@@ -277,7 +279,7 @@ def store_table(
                 enc.texts,
             )
             if sqlite:
-                _insert_sqlite(connection, (wave_id, version_id, flag, when), columns)
+                _insert_sqlite(connection, (wave_id, version_id, flag, when), chunk)
             else:
                 # zip builds the row tuples in C (a per-row Python expression costs more)
                 _copy(

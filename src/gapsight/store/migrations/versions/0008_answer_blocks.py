@@ -6,6 +6,8 @@
   dont_know, texts``).
 - ``answer_blocks``: columnar copies of a wave's responses, each tagged with the
   version it was built from; only a set whose version equals the counter is read.
+  The same triggers delete the wave's blocks, so that no copy of a changed response
+  (say, under the id it had before it was made anonymous) outlives the change.
 
 Triggers: on SQLite one row-level trigger per operation (an upsert of the counter);
 the insert trigger is skipped while the wave's ``answer_versions.bulk`` flag is set
@@ -32,10 +34,12 @@ depends_on = None
 _WATCHED = "id, wave_id, status, respondent_key, characteristics, vector, dont_know, texts"
 
 
-def _sqlite_bump(ref: str) -> str:
+def _sqlite_bump(ref: str, only_if: str = "true") -> str:
     return (
-        f"INSERT INTO answer_versions (wave_id, version, bulk) VALUES ({ref}.wave_id, 1, 0) "
-        "ON CONFLICT (wave_id) DO UPDATE SET version = version + 1;"
+        "INSERT INTO answer_versions (wave_id, version, bulk) "
+        f"SELECT {ref}.wave_id, 1, 0 WHERE {only_if} "
+        "ON CONFLICT (wave_id) DO UPDATE SET version = version + 1; "
+        f"DELETE FROM answer_blocks WHERE wave_id = {ref}.wave_id AND {only_if};"
     )
 
 
@@ -45,7 +49,7 @@ _SQLITE = [
     "WHERE wave_id = NEW.wave_id AND bulk) "
     f"BEGIN {_sqlite_bump('NEW')} END",
     f"CREATE TRIGGER answer_versions_on_update AFTER UPDATE OF {_WATCHED} ON responses "
-    f"BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW')} END",
+    f"BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW', 'NEW.wave_id <> OLD.wave_id')} END",
     f"CREATE TRIGGER answer_versions_on_delete AFTER DELETE ON responses "
     f"BEGIN {_sqlite_bump('OLD')} END",
 ]
@@ -56,10 +60,12 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN
         INSERT INTO answer_versions (wave_id, version, bulk) VALUES (OLD.wave_id, 1, false)
         ON CONFLICT (wave_id) DO UPDATE SET version = answer_versions.version + 1;
+        DELETE FROM answer_blocks WHERE wave_id = OLD.wave_id;
     END IF;
     IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.wave_id <> OLD.wave_id) THEN
         INSERT INTO answer_versions (wave_id, version, bulk) VALUES (NEW.wave_id, 1, false)
         ON CONFLICT (wave_id) DO UPDATE SET version = answer_versions.version + 1;
+        DELETE FROM answer_blocks WHERE wave_id = NEW.wave_id;
     END IF;
     RETURN NULL;
 END
