@@ -422,7 +422,8 @@ def load_wave(source: Session | Engine, wave_id: int) -> WaveData:
             columns = _read_rows(connection, wave_id, len(instrument.numeric_codes()))
             rebuilt = (at_version, columns)
     if rebuilt is not None:
-        blocks.store(engine, wave_id, *rebuilt)
+        # a caller's transaction may hold the locks storing needs: then give up at once
+        blocks.store(engine, wave_id, *rebuilt, wait_ms=0 if isinstance(source, Session) else 100)
     codes = instrument.numeric_codes()
     if columns.k != len(codes):
         raise ValueError(f"stored answer vectors do not hold {len(codes)} answers per response")

@@ -335,15 +335,17 @@ def bulk_insert(connection: Connection, wave_id: int) -> Iterator[int]:
             connection.exec_driver_sql("SELECT set_config('gapsight.bulk_wave', '', true)")
 
 
-def store(engine: Engine, wave_id: int, at_version: int, columns: WaveColumns) -> bool:
+def store(
+    engine: Engine, wave_id: int, at_version: int, columns: WaveColumns, *, wait_ms: int = 100
+) -> bool:
     """Store blocks rebuilt from the rows at ``at_version``, in a transaction of their
     own, if the wave's committed version is still ``at_version``.
 
     Best effort — the blocks are a cache: when the wave changed meanwhile, another
-    transaction holds the counter (or the SQLite write lock) for more than a moment,
-    or the database refuses for any other reason, nothing is stored and ``False``
-    is returned. Never waits long: it may run while the caller's own transaction
-    holds locks.
+    transaction holds the counter (or the SQLite write lock) for more than
+    ``wait_ms``, or the database refuses for any other reason, nothing is stored and
+    ``False`` is returned. Never waits long, because it may run while the caller's
+    own transaction holds those locks (pass ``wait_ms=0`` then: give up at once).
     """
     blocks = encode_blocks(columns)
     try:
@@ -351,12 +353,15 @@ def store(engine: Engine, wave_id: int, at_version: int, columns: WaveColumns) -
             sqlite = connection.dialect.name == "sqlite"
             raw = _driver(connection)
             if sqlite:
-                raw.execute("PRAGMA busy_timeout = 100")
+                raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
             try:
                 with connection.begin():
                     mark = _mark(connection)
                     if not sqlite:
-                        connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+                        # 0 would mean "no limit" to PostgreSQL
+                        connection.exec_driver_sql(
+                            f"SET LOCAL lock_timeout = '{max(int(wait_ms), 1)}ms'"
+                        )
                     # A wave never written since migration 0008 has no counter yet:
                     # create it at 0 (on SQLite this also takes the write lock, so the
                     # version read below is final until this transaction ends).

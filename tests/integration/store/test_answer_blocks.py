@@ -355,3 +355,24 @@ def test_the_triggers_exist_at_the_newest_revision(db_engine: Engine) -> None:
     with db_engine.connect() as conn:
         names = set(conn.execute(text(query)).scalars())
     assert {f"answer_versions_on_{op}" for op in ("insert", "update", "delete")} <= names
+
+
+def test_loading_inside_a_writing_transaction_sees_its_changes(db_engine: Engine) -> None:
+    """``load_wave(session)`` after a write in the same, uncommitted transaction reads
+    the changed rows; blocks built from them are not stored (the transaction might
+    still roll back), and the wave loads correctly after the commit."""
+    wave_id = _study(db_engine)
+    _import(db_engine, wave_id, 12, seed=18)
+    first = int(_check(db_engine, wave_id).response_ids[0])
+    with unit_of_work(db_engine) as session:
+        session.execute(update(Response).where(Response.id == first).values(status="started"))
+        inside = load_wave(session, wave_id)
+        assert inside.statuses[0] == "started"
+    assert not _cached(db_engine, wave_id)
+    assert _check(db_engine, wave_id).statuses[0] == "started"
+    with pytest.raises(RuntimeError), unit_of_work(db_engine) as session:
+        session.execute(update(Response).where(Response.id == first).values(status="partial"))
+        assert load_wave(session, wave_id).statuses[0] == "partial"
+        raise RuntimeError("roll back")
+    assert _cached(db_engine, wave_id)  # the rollback undid the trigger's delete too
+    assert _check(db_engine, wave_id).statuses[0] == "started"
