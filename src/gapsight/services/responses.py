@@ -23,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,7 @@ from gapsight.io.table import ResponseTable
 from gapsight.services import characteristics as chars
 from gapsight.services.instruments import as_instrument
 from gapsight.services.studies import StudyInfo, get_study, info
-from gapsight.store import blocks
+from gapsight.store import blocks, copy_text
 from gapsight.store.answers import decode_packed, encode
 from gapsight.store.models import Study
 
@@ -266,7 +267,6 @@ def store_table(
                 None if dk is None else dk[start:stop],
                 {c: list(col[start:stop]) for c, col in table.texts.items()},
             )
-            size = stop - start
             chunk_statuses = statuses[start:stop]
             texts.extend(enc.texts)
             chunk = (
@@ -281,25 +281,7 @@ def store_table(
             if sqlite:
                 _insert_sqlite(connection, (wave_id, version_id, flag, when), chunk)
             else:
-                # zip builds the row tuples in C (a per-row Python expression costs more)
-                _copy(
-                    connection,
-                    zip(
-                        repeat(wave_id, size),
-                        repeat(version_id, size),
-                        chunk_statuses,
-                        repeat(flag, size),
-                        keys[start:stop],
-                        char_json[start:stop],
-                        repeat(when, size),
-                        [when if st == "complete" else None for st in chunk_statuses],
-                        enc.vectors,
-                        enc.dont_know,
-                        enc.answers,
-                        enc.texts,
-                        strict=True,
-                    ),
-                )
+                _copy(connection, _copy_lines(wave_id, version_id, is_anonymous, stamp, chunk))
             if progress is not None:
                 progress(stop, total)
         ids = _new_ids(connection, wave_id, total) if fresh else None
@@ -380,13 +362,53 @@ def _insert_sqlite(
         cursor.close()
 
 
-def _copy(connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+def _copy_lines(
+    wave_id: int,
+    version_id: int,
+    anonymous: bool,
+    stamp: dt.datetime,
+    chunk: Sequence[Sequence[Any]],
+) -> bytes:
+    """The rows of one chunk as ``COPY`` text, formatted column by column
+    (:mod:`gapsight.store.copy_text`), in the order of ``_COLUMNS``."""
+    statuses, keys, characteristics, vectors, dont_know, answers_json, texts = chunk
+    n = len(statuses)
+    when = stamp.isoformat(sep=" ")
+    status = copy_text.text(statuses)
+    complete = pc.equal(status, pa.scalar(b"complete", pa.binary()))
+    width = len(vectors[0]) if n else 0
+    dk_present = np.fromiter((d is not None for d in dont_know), dtype=np.bool_, count=n)
+    if dk_present.any():
+        dk_width = len(next(d for d in dont_know if d is not None))
+        zero = bytes(dk_width)
+        dk_field: copy_text.Field = copy_text.hex_bytes(
+            b"".join(zero if d is None else d for d in dont_know), dk_width, dk_present
+        )
+    else:
+        dk_field = copy_text.constant(None)
+    fields: list[copy_text.Field] = [
+        copy_text.constant(str(int(wave_id))),
+        copy_text.constant(str(int(version_id))),
+        status,
+        copy_text.constant("t" if anonymous else "f"),
+        copy_text.text(keys),
+        copy_text.text(characteristics),
+        copy_text.constant(when),
+        pc.if_else(complete, copy_text.constant(when), copy_text.constant(None)),
+        copy_text.hex_bytes(b"".join(vectors), width) if width else copy_text.constant("\\x"),
+        dk_field,
+        copy_text.text(answers_json),
+        copy_text.text(texts),
+    ]
+    return copy_text.lines(fields, n)
+
+
+def _copy(connection: Connection, payload: bytes) -> None:
     """Bulk-insert response rows with ``COPY`` on PostgreSQL (same transaction)."""
     raw: Any = connection.connection.driver_connection
     names = ", ".join(_COLUMNS)
     with raw.cursor() as cursor, cursor.copy(f"COPY responses ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        copy.write(payload)
 
 
 @contextmanager

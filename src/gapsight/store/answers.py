@@ -249,21 +249,44 @@ def decode(
 
 
 def decode_packed(
-    vectors: bytes, dont_know: bytes | None, n: int, k: int
+    vectors: bytes | Sequence[bytes | memoryview],
+    dont_know: bytes | Sequence[bytes | memoryview] | None,
+    n: int,
+    k: int,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """:func:`decode` of ``n`` rows already concatenated: ``vectors`` holds ``n × 4k``
-    bytes, ``dont_know`` ``n × ceil(k/8)`` bytes (zero bytes: none) or ``None``."""
-    if len(vectors) != 4 * k * n:
-        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
-    values = np.frombuffer(vectors, dtype="<f4").reshape(n, k).astype(np.float64)
+    bytes, ``dont_know`` ``n × ceil(k/8)`` bytes (zero bytes: none) or is ``None``.
+    Either may come in consecutive parts (say, one per stored block): each part is
+    converted straight into its rows of the result, without joining them first."""
     width = (k + 7) // 8
+    vector_parts = _parts(vectors)
+    if sum(len(p) for p in vector_parts) != 4 * k * n:
+        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
+    values = np.empty((n, k), dtype=np.float64)
+    mask = np.zeros((n, k), dtype=np.bool_)
+    if k == 0:
+        return values, mask
+    row = 0
+    for part in vector_parts:
+        m = len(part) // (4 * k)
+        values[row : row + m] = np.frombuffer(part, dtype="<f4").reshape(m, k)
+        row += m
     if dont_know is None:
-        return values, np.zeros((n, k), dtype=np.bool_)
-    if len(dont_know) != width * n:
+        return values, mask
+    dk_parts = _parts(dont_know)
+    if sum(len(p) for p in dk_parts) != width * n:
         raise ValueError(f"stored don't-know masks do not hold {k} answers per response")
-    bits = np.frombuffer(dont_know, dtype=np.uint8)
-    mask = np.unpackbits(bits.reshape(n, width), axis=1, count=k, bitorder="little")
-    return values, mask.astype(np.bool_)
+    row = 0
+    for part in dk_parts:
+        m = len(part) // width
+        bits = np.frombuffer(part, dtype=np.uint8).reshape(m, width)
+        mask[row : row + m] = np.unpackbits(bits, axis=1, count=k, bitorder="little").view(np.bool_)
+        row += m
+    return values, mask
+
+
+def _parts(packed: bytes | Sequence[bytes | memoryview]) -> list[bytes | memoryview]:
+    return [packed] if isinstance(packed, bytes | memoryview) else list(packed)
 
 
 def decode_row(

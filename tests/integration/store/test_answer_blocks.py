@@ -376,3 +376,33 @@ def test_loading_inside_a_writing_transaction_sees_its_changes(db_engine: Engine
         raise RuntimeError("roll back")
     assert _cached(db_engine, wave_id)  # the rollback undid the trigger's delete too
     assert _check(db_engine, wave_id).statuses[0] == "started"
+
+
+def test_awkward_texts_survive_the_bulk_insert(db_engine: Engine) -> None:
+    """Tabs, newlines, backslashes and non-ASCII text in keys, texts and
+    characteristics (PostgreSQL's ``COPY`` text is built column-wise and escaped)."""
+    wave_id = _study(db_engine, "identified")
+    awkward = ["a\tb", "c\\d", "e\nf\r", "ü €", "\\N", '"q"']
+    n = len(awkward)
+    base = _table(n, seed=19)
+    values = base.matrix.values.copy()
+    values[0] = np.nan  # a row with no answer at all
+    dk = np.zeros_like(values, dtype=np.bool_)  # no don't know anywhere
+    odd = ResponseTable(
+        instrument_ref="seven@1",
+        matrix=ResponseMatrix(codes=CODES, values=values, dont_know=dk),
+        texts={"remark": awkward[::-1]},
+        characteristics=pd.DataFrame({"segment": awkward}),
+        respondent_keys=awkward,
+    )
+    with unit_of_work(db_engine) as session:
+        store_table(session, wave_id, odd, anonymous=False)
+    wave = load_wave(db_engine, wave_id)
+    assert wave.respondent_keys == awkward
+    assert wave.texts["remark"] == awkward[::-1]
+    assert wave.matrix.characteristics["segment"].tolist() == awkward
+    assert np.isnan(wave.matrix.values[0]).all() and wave.statuses[0] == "partial"  # a remark
+    _assert_equal(wave, _truth(db_engine, wave_id))
+    with db_engine.begin() as conn:
+        conn.execute(text("DELETE FROM answer_blocks"))
+    _check(db_engine, wave_id)
