@@ -382,7 +382,7 @@ def test_awkward_texts_survive_the_bulk_insert(db_engine: Engine) -> None:
     """Tabs, newlines, backslashes and non-ASCII text in keys, texts and
     characteristics (PostgreSQL's ``COPY`` text is built column-wise and escaped)."""
     wave_id = _study(db_engine, "identified")
-    awkward = ["a\tb", "c\\d", "e\nf\r", "ü €", "\\N", '"q"']
+    awkward: list[str | None] = ["a\tb", "c\\d", "e\nf\r", "ü €", "\\N", '"q"']
     n = len(awkward)
     base = _table(n, seed=19)
     values = base.matrix.values.copy()
