@@ -20,10 +20,14 @@ rebuilt from the rows by the loader and stored by :func:`store`, which re-checks
 version under a lock in its own transaction; a bulk import writes them directly
 (:func:`bulk_insert`, :func:`write`).
 
-The bulk import skips the per-row trigger (``WHEN`` clause: the SQLite flag
-``answer_versions.bulk`` or the PostgreSQL transaction-local setting
-``gapsight.bulk_wave``) after raising the counter itself, first, so that concurrent
-writers to the same wave queue behind it.
+The bulk import raises the counter itself, first (so that concurrent writers to the
+same wave queue behind it), and then skips the per-row insert trigger: on SQLite it
+drops the trigger inside its transaction and creates it again, from its own
+definition in ``sqlite_master``, before the end (SQLite's DDL is transactional and
+the import holds the only write lock, so no other connection ever sees the table
+without it; a rollback restores it too); on PostgreSQL the trigger's ``WHEN``
+clause skips rows of the wave named by the transaction-local setting
+``gapsight.bulk_wave``.
 
 Example (the codec; no database needed)::
 
@@ -41,7 +45,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -320,38 +324,53 @@ def write(
 def _bump(connection: Connection, wave_id: int) -> int:
     mark = _mark(connection)
     connection.exec_driver_sql(
-        "INSERT INTO answer_versions (wave_id, version, bulk) "
-        f"VALUES ({mark}, 1, {'0' if connection.dialect.name == 'sqlite' else 'false'}) "
+        f"INSERT INTO answer_versions (wave_id, version) VALUES ({mark}, 1) "
         "ON CONFLICT (wave_id) DO UPDATE SET version = answer_versions.version + 1",
         (wave_id,),
     )
     return version(connection, wave_id)
 
 
+_INSERT_TRIGGER = "answer_versions_on_insert"
+
+
 @contextmanager
 def bulk_insert(connection: Connection, wave_id: int) -> Iterator[int]:
     """Around a bulk insert of responses into wave ``wave_id``: raise the wave's
-    version first (taking the write lock on its counter, so other writers to the
-    wave wait for this transaction), switch the per-row trigger off for this wave and
-    this transaction, and switch it back on afterwards. Yields the new version,
-    which blocks written in the same transaction carry."""
-    sqlite = connection.dialect.name == "sqlite"
-    mark = _mark(connection)
+    version first (taking the lock on its counter — on SQLite the write lock — so
+    that other writers to the wave wait for this transaction), switch the per-row
+    insert trigger off for this transaction, and on again afterwards. Yields the new
+    version, which blocks written in the same transaction carry.
+
+    On an exception the trigger is restored as well as possible; the caller's
+    rollback restores it in any case."""
     at_version = _bump(connection, wave_id)
-    if sqlite:
-        flag = f"UPDATE answer_versions SET bulk = {{}} WHERE wave_id = {mark}"
-        connection.exec_driver_sql(flag.format(1), (wave_id,))
+    if connection.dialect.name == "sqlite":
+        definition = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_INSERT_TRIGGER,),
+        ).scalar()
+        if definition:
+            connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
+
+        def restore() -> None:
+            if definition:
+                connection.exec_driver_sql(definition)
     else:
         connection.exec_driver_sql(
             "SELECT set_config('gapsight.bulk_wave', %s, true)", (str(wave_id),)
         )
+
+        def restore() -> None:
+            connection.exec_driver_sql("SELECT set_config('gapsight.bulk_wave', '', true)")
+
     try:
         yield at_version
-    finally:
-        if sqlite:
-            connection.exec_driver_sql(flag.format(0), (wave_id,))
-        else:
-            connection.exec_driver_sql("SELECT set_config('gapsight.bulk_wave', '', true)")
+    except BaseException:
+        with suppress(SQLAlchemyError):
+            restore()
+        raise
+    restore()
 
 
 def store(
@@ -385,8 +404,7 @@ def store(
                     # create it at 0 (on SQLite this also takes the write lock, so the
                     # version read below is final until this transaction ends).
                     connection.exec_driver_sql(
-                        "INSERT INTO answer_versions (wave_id, version, bulk) "
-                        f"VALUES ({mark}, 0, {'0' if sqlite else 'false'}) "
+                        f"INSERT INTO answer_versions (wave_id, version) VALUES ({mark}, 0) "
                         "ON CONFLICT (wave_id) DO NOTHING",
                         (wave_id,),
                     )

@@ -512,16 +512,13 @@ class AnswerVersion(Base):
 
     No foreign key to ``studies``: the triggers also fire while a study's responses
     are deleted by its own cascade, and an orphaned counter is harmless (it only ever
-    grows). ``bulk`` (SQLite only) is set by a bulk import, which holds the write lock
-    and raises the counter itself once, so that the per-row trigger is skipped; it is
-    reset before the import commits. PostgreSQL uses the transaction-local setting
-    ``gapsight.bulk_wave`` instead. See :mod:`gapsight.store.blocks`."""
+    grows). A bulk import raises the counter once itself and skips the per-row
+    trigger (see :func:`gapsight.store.blocks.bulk_insert`)."""
 
     __tablename__ = "answer_versions"
 
     wave_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
-    bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class AnswerBlock(Base):

@@ -291,12 +291,13 @@ def test_the_bulk_switch_is_off_after_an_import(db_engine: Engine) -> None:
         store_table(session, wave_id, _table(5, seed=9))
         session.flush()
         after_import = session.get(AnswerVersion, wave_id)
-        assert after_import is not None and not after_import.bulk
+        assert after_import is not None
         version = after_import.version
         store_table(session, wave_id, _table(3, seed=10))
     with db_engine.connect() as conn:
         assert blocks.version(conn, wave_id) == version + 1
     _import(db_engine, wave_id, 2, seed=11)
+    test_the_triggers_exist_at_the_newest_revision(db_engine)
     _check(db_engine, wave_id)
     row = _truth(db_engine, wave_id)["ids"][0]
     with db_engine.connect() as conn:
@@ -319,6 +320,38 @@ def test_a_failed_import_leaves_blocks_and_version_as_they_were(db_engine: Engin
         assert blocks.version(conn, wave_id) == before
     assert _cached(db_engine, wave_id)
     assert _check(db_engine, wave_id).n == 10
+
+
+def test_an_import_failing_halfway_keeps_the_trigger(
+    db_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import switches the insert trigger off while it runs; when it fails
+    halfway the rollback leaves the trigger (and the version) as they were."""
+    from gapsight.services import responses
+
+    wave_id = _study(db_engine)
+    _import(db_engine, wave_id, 4, seed=20)
+    with db_engine.connect() as conn:
+        before = blocks.version(conn, wave_id)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(responses, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(blocks, "write", broken)
+    with pytest.raises(RuntimeError, match="disk full"), unit_of_work(db_engine) as session:
+        store_table(session, wave_id, _table(7, seed=21))
+    monkeypatch.undo()
+    with db_engine.connect() as conn:
+        assert blocks.version(conn, wave_id) == before
+    test_the_triggers_exist_at_the_newest_revision(db_engine)
+    with unit_of_work(db_engine) as session:  # and the triggers work: a change raises it
+        session.execute(
+            update(Response).where(Response.wave_id == wave_id).values(status="partial")
+        )
+    with db_engine.connect() as conn:
+        assert blocks.version(conn, wave_id) > before
+    assert _check(db_engine, wave_id).n == 4
 
 
 def test_deleting_a_study_deletes_its_blocks(db_engine: Engine) -> None:

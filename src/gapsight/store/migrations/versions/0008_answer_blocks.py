@@ -9,12 +9,13 @@
   The same triggers delete the wave's blocks, so that no copy of a changed response
   (say, under the id it had before it was made anonymous) outlives the change.
 
-Triggers: on SQLite one row-level trigger per operation (an upsert of the counter);
-the insert trigger is skipped while the wave's ``answer_versions.bulk`` flag is set
-(a bulk import raises the counter itself). On PostgreSQL a PL/pgSQL function; the
-insert trigger is skipped while the transaction-local setting ``gapsight.bulk_wave``
-names the wave (its ``WHEN`` clause is evaluated without calling the function, so a
-``COPY`` of a million rows pays almost nothing).
+Triggers: on SQLite one row-level trigger per operation (an upsert of the counter and
+a delete of the blocks); a bulk import drops the insert trigger inside its
+transaction and creates it again from ``sqlite_master`` before committing. On
+PostgreSQL a PL/pgSQL function; the insert trigger is skipped while the
+transaction-local setting ``gapsight.bulk_wave`` names the wave (its ``WHEN`` clause
+is evaluated without calling the function, so a ``COPY`` of a million rows pays
+almost nothing). See ``gapsight.store.blocks.bulk_insert``.
 
 Revision ID: 0008
 Revises: 0006
@@ -36,8 +37,8 @@ _WATCHED = "id, wave_id, status, respondent_key, characteristics, vector, dont_k
 
 def _sqlite_bump(ref: str, only_if: str = "true") -> str:
     return (
-        "INSERT INTO answer_versions (wave_id, version, bulk) "
-        f"SELECT {ref}.wave_id, 1, 0 WHERE {only_if} "
+        "INSERT INTO answer_versions (wave_id, version) "
+        f"SELECT {ref}.wave_id, 1 WHERE {only_if} "
         "ON CONFLICT (wave_id) DO UPDATE SET version = version + 1; "
         f"DELETE FROM answer_blocks WHERE wave_id = {ref}.wave_id AND {only_if};"
     )
@@ -45,8 +46,6 @@ def _sqlite_bump(ref: str, only_if: str = "true") -> str:
 
 _SQLITE = [
     "CREATE TRIGGER answer_versions_on_insert AFTER INSERT ON responses "
-    "WHEN NOT EXISTS (SELECT 1 FROM answer_versions "
-    "WHERE wave_id = NEW.wave_id AND bulk) "
     f"BEGIN {_sqlite_bump('NEW')} END",
     f"CREATE TRIGGER answer_versions_on_update AFTER UPDATE OF {_WATCHED} ON responses "
     f"BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW', 'NEW.wave_id <> OLD.wave_id')} END",
@@ -58,12 +57,12 @@ _PG_FUNCTION = """
 CREATE FUNCTION gapsight_answers_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        INSERT INTO answer_versions (wave_id, version, bulk) VALUES (OLD.wave_id, 1, false)
+        INSERT INTO answer_versions (wave_id, version) VALUES (OLD.wave_id, 1)
         ON CONFLICT (wave_id) DO UPDATE SET version = answer_versions.version + 1;
         DELETE FROM answer_blocks WHERE wave_id = OLD.wave_id;
     END IF;
     IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.wave_id <> OLD.wave_id) THEN
-        INSERT INTO answer_versions (wave_id, version, bulk) VALUES (NEW.wave_id, 1, false)
+        INSERT INTO answer_versions (wave_id, version) VALUES (NEW.wave_id, 1)
         ON CONFLICT (wave_id) DO UPDATE SET version = answer_versions.version + 1;
         DELETE FROM answer_blocks WHERE wave_id = NEW.wave_id;
     END IF;
@@ -89,7 +88,6 @@ def upgrade() -> None:
         "answer_versions",
         sa.Column("wave_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
-        sa.Column("bulk", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.PrimaryKeyConstraint("wave_id", name=op.f("pk_answer_versions")),
     )
     op.create_table(
