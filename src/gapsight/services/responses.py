@@ -444,8 +444,8 @@ def load_wave(source: Session | Engine, wave_id: int) -> WaveData:
             columns = _read_rows(connection, wave_id, len(instrument.numeric_codes()))
             rebuilt = (at_version, columns)
     if rebuilt is not None:
-        # a caller's transaction may hold the locks storing needs: then give up at once
-        blocks.store(engine, wave_id, *rebuilt, wait_ms=0 if isinstance(source, Session) else 100)
+        # inside a caller's transaction, which may hold the locks storing needs
+        blocks.store(engine, wave_id, *rebuilt, inside=isinstance(source, Session))
     codes = instrument.numeric_codes()
     if columns.k != len(codes):
         raise ValueError(f"stored answer vectors do not hold {len(codes)} answers per response")

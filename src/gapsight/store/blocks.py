@@ -54,6 +54,7 @@ import numpy.typing as npt
 import pyarrow as pa
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 __all__ = [
     "BLOCK_ROWS",
@@ -374,7 +375,7 @@ def bulk_insert(connection: Connection, wave_id: int) -> Iterator[int]:
 
 
 def store(
-    engine: Engine, wave_id: int, at_version: int, columns: WaveColumns, *, wait_ms: int = 100
+    engine: Engine, wave_id: int, at_version: int, columns: WaveColumns, *, inside: bool = False
 ) -> bool:
     """Store blocks rebuilt from the rows at ``at_version``, in a transaction of their
     own, if the wave's committed version is still ``at_version``.
@@ -382,9 +383,14 @@ def store(
     Best effort — the blocks are a cache: when the wave changed meanwhile, another
     transaction holds the counter (or the SQLite write lock) for more than
     ``wait_ms``, or the database refuses for any other reason, nothing is stored and
-    ``False`` is returned. Never waits long, because it may run while the caller's
-    own transaction holds those locks (pass ``wait_ms=0`` then: give up at once).
+    ``False`` is returned. Waits at most 100 ms for locks; ``inside=True`` (called
+    while the caller's own transaction is open, which may hold those locks): not at
+    all, and nothing is stored when the engine's pool hands every checkout the same
+    connection (in-memory SQLite), whose reset would roll back the caller's work.
     """
+    if inside and isinstance(engine.pool, SingletonThreadPool | StaticPool):
+        return False
+    wait_ms = 0 if inside else 100
     blocks = encode_blocks(columns)
     try:
         with engine.connect() as connection:

@@ -439,3 +439,23 @@ def test_awkward_texts_survive_the_bulk_insert(db_engine: Engine) -> None:
     with db_engine.begin() as conn:
         conn.execute(text("DELETE FROM answer_blocks"))
     _check(db_engine, wave_id)
+
+
+def test_an_in_memory_database_keeps_the_callers_transaction() -> None:
+    """In-memory SQLite hands every checkout the same connection: storing blocks
+    from inside a caller's transaction must not touch (roll back) it."""
+    from gapsight.config import Settings
+    from gapsight.store.database import make_engine
+    from gapsight.store.models import Base
+
+    engine = make_engine(Settings(database_url="sqlite://"))
+    Base.metadata.create_all(engine)  # no triggers: only the storing is tested here
+    wave_id = _study(engine)
+    with unit_of_work(engine) as session:
+        store_table(session, wave_id, _table(3, seed=22))
+        session.execute(text("DELETE FROM answer_blocks"))
+        assert load_wave(session, wave_id).n == 3
+        assert session.execute(text("SELECT count(*) FROM responses")).scalar() == 3
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM responses")).scalar() == 3
+    engine.dispose()
