@@ -281,7 +281,16 @@ def store_table(
             if sqlite:
                 _insert_sqlite(connection, (wave_id, version_id, flag, when), chunk)
             else:
-                _copy(connection, _copy_lines(wave_id, version_id, is_anonymous, stamp, chunk))
+                mask = None if dk is None else dk[start:stop]
+                _copy(
+                    connection,
+                    _copy_lines(
+                        (wave_id, version_id, is_anonymous, stamp),
+                        chunk,
+                        np.ascontiguousarray(values[start:stop], dtype="<f4"),
+                        mask,
+                    ),
+                )
             if progress is not None:
                 progress(stop, total)
         ids = _new_ids(connection, wave_id, total) if fresh else None
@@ -363,29 +372,28 @@ def _insert_sqlite(
 
 
 def _copy_lines(
-    wave_id: int,
-    version_id: int,
-    anonymous: bool,
-    stamp: dt.datetime,
+    constants: tuple[int, int, bool, dt.datetime],
     chunk: Sequence[Sequence[Any]],
+    packed: npt.NDArray[np.float32],
+    mask: npt.NDArray[np.bool_] | None,
 ) -> bytes:
     """The rows of one chunk as ``COPY`` text, formatted column by column
-    (:mod:`gapsight.store.copy_text`), in the order of ``_COLUMNS``."""
-    statuses, keys, characteristics, vectors, dont_know, answers_json, texts = chunk
+    (:mod:`gapsight.store.copy_text`), in the order of ``_COLUMNS``. The vectors and
+    don't-know bitmasks come from the chunk's arrays (``packed``: its values as
+    little-endian float32, ``mask``: its don't-know cells), the same bytes
+    :func:`gapsight.store.answers.encode` gives each row."""
+    wave_id, version_id, anonymous, stamp = constants
+    statuses, keys, characteristics, _vectors, _dont_know, answers_json, texts = chunk
     n = len(statuses)
     when = stamp.isoformat(sep=" ")
     status = copy_text.text(statuses)
     complete = pc.equal(status, pa.scalar(b"complete", pa.binary()))
-    width = len(vectors[0]) if n else 0
-    dk_present = np.fromiter((d is not None for d in dont_know), dtype=np.bool_, count=n)
-    if dk_present.any():
-        dk_width = len(next(d for d in dont_know if d is not None))
-        zero = bytes(dk_width)
-        dk_field: copy_text.Field = copy_text.hex_bytes(
-            b"".join(zero if d is None else d for d in dont_know), dk_width, dk_present
-        )
-    else:
-        dk_field = copy_text.constant(None)
+    width = 4 * packed.shape[1]
+    dk_field: copy_text.Field = copy_text.constant(None)
+    if mask is not None and mask.any():
+        bits = np.packbits(mask, axis=1, bitorder="little")
+        rows_with_dk: npt.NDArray[np.bool_] = np.asarray(mask.any(axis=1))
+        dk_field = copy_text.hex_bytes(bits.tobytes(), bits.shape[1], rows_with_dk)
     fields: list[copy_text.Field] = [
         copy_text.constant(str(int(wave_id))),
         copy_text.constant(str(int(version_id))),
@@ -395,7 +403,7 @@ def _copy_lines(
         copy_text.text(characteristics),
         copy_text.constant(when),
         pc.if_else(complete, copy_text.constant(when), copy_text.constant(None)),
-        copy_text.hex_bytes(b"".join(vectors), width) if width else copy_text.constant("\\x"),
+        copy_text.hex_bytes(packed.tobytes(), width) if width else copy_text.constant("\\x"),
         dk_field,
         copy_text.text(answers_json),
         copy_text.text(texts),

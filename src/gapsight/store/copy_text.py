@@ -35,7 +35,7 @@ Field: TypeAlias = Any
 binary scalar for every row (``pyarrow`` has no type hints, hence ``Any``)."""
 
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_NEEDS_ESCAPE = "[\\\\\t\n\r]"
 
 
 def constant(value: str | None) -> pa.Scalar:
@@ -52,8 +52,12 @@ def text(values: Sequence[str | None] | pa.Array) -> pa.Array:
     array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
     if array.type != pa.string():
         array = array.cast(pa.string())
-    for raw, escaped in _ESCAPES:
-        array = pc.replace_substring(array, raw, escaped)
+    if (
+        array.null_count < len(array)
+        and pc.any(pc.match_substring_regex(array, _NEEDS_ESCAPE)).as_py()
+    ):
+        for raw, escaped in _ESCAPES:
+            array = pc.replace_substring(array, raw, escaped)
     return pc.fill_null(array, NULL).cast(pa.binary())
 
 
@@ -62,11 +66,9 @@ def hex_bytes(packed: bytes, width: int, present: npt.NDArray[np.bool_] | None =
     in hex input form (``\\x0a1b…``, the backslash escaped); NULL where ``present``
     is false."""
     n = len(packed) // width if width else 0
-    raw = np.frombuffer(packed, dtype=np.uint8).reshape(n, width)
     out = np.empty((n, 3 + 2 * width), dtype=np.uint8)
     out[:, :3] = np.frombuffer(b"\\\\x", dtype=np.uint8)
-    out[:, 3::2] = _HEX[raw >> 4]
-    out[:, 4::2] = _HEX[raw & 15]
+    out[:, 3:] = np.frombuffer(packed.hex().encode(), dtype=np.uint8).reshape(n, 2 * width)
     fixed = pa.FixedSizeBinaryArray.from_buffers(
         pa.binary(3 + 2 * width), n, [None, pa.py_buffer(out.tobytes())]
     )
