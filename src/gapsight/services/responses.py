@@ -5,10 +5,13 @@ Both directions are bulk operations built for waves of millions of respondents:
 - :func:`store_table` encodes the answers with :func:`gapsight.store.answers.encode`
   (packed vector, don't-know bitmask, queryable JSON, texts — all from the same arrays)
   and inserts them in chunks on the raw driver connection (``executemany`` on SQLite,
-  ``COPY`` on PostgreSQL) inside the caller's transaction, so a failure stores nothing.
-- :func:`load_wave` reads ``vector, dont_know`` of every response of the wave in one
-  sequential, ordered scan and turns them into a ``float64`` matrix with one
-  ``numpy.frombuffer`` — no pivot of answer rows.
+  ``COPY`` text built column-wise on PostgreSQL, :mod:`gapsight.store.copy_text`)
+  inside the caller's transaction, so a failure stores nothing. Into a wave without
+  responses it also writes the wave's answer blocks (:mod:`gapsight.store.blocks`).
+- :func:`load_wave` reads the wave's answer blocks when they are current — a few rows
+  of columnar data decoded straight into a ``float64`` matrix — and otherwise
+  ``vector, dont_know, …`` of every response in one sequential, ordered scan (then it
+  stores fresh blocks for the next load). Never a pivot of answer rows.
 
 Example::
 
