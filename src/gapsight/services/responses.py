@@ -261,7 +261,11 @@ def store_table(
     texts: list[str | None] = []
     with blocks.bulk_insert(connection, wave_id) as at_version:
         # after bulk_insert: other writers to this wave now wait for this transaction
-        fresh = _count(connection, wave_id) == 0
+        last_id = _last_id(connection, wave_id)
+        # blocks current just before this import's version: new blocks can follow them
+        have = (
+            None if last_id is None else blocks.current_count(connection, wave_id, at_version - 1)
+        )
         for start in range(0, total, CHUNK_SIZE):
             stop = min(start + CHUNK_SIZE, total)
             enc = encode(
@@ -296,9 +300,10 @@ def store_table(
                 )
             if progress is not None:
                 progress(stop, total)
-        ids = _new_ids(connection, wave_id, total) if fresh else None
-        if ids is None:
-            # rows of the wave existed before: the next load rebuilds the blocks
+        ids = _new_ids(connection, wave_id, total, after=last_id)
+        if ids is None or (last_id is not None and have is None):
+            # the new ids are not consecutive, or the earlier rows have no current
+            # blocks: the next load rebuilds them
             blocks.write(connection, wave_id, at_version, [])
         else:
             columns = blocks.WaveColumns.build(
@@ -313,30 +318,40 @@ def store_table(
                 texts=texts,
                 k=len(codes),
             )
-            blocks.write(connection, wave_id, at_version, blocks.encode_blocks(columns))
+            if have is None:
+                blocks.write(connection, wave_id, at_version, blocks.encode_blocks(columns))
+            else:  # after the wave's current blocks (a second file into the same wave)
+                new = blocks.encode_blocks(columns) if total else []
+                blocks.append(connection, wave_id, at_version, have, new)
     return StoreResult(stored=total, statuses=dict(Counter(statuses)))
 
 
-def _count(connection: Connection, wave_id: int) -> int:
+def _last_id(connection: Connection, wave_id: int) -> int | None:
+    """The wave's highest response id, ``None`` when it has no responses."""
     mark = "?" if connection.dialect.name == "sqlite" else "%s"
     found = connection.exec_driver_sql(
-        f"SELECT count(*) FROM responses WHERE wave_id = {mark}", (wave_id,)
+        f"SELECT max(id) FROM responses WHERE wave_id = {mark}", (wave_id,)
     ).scalar()
-    return int(found or 0)
+    return None if found is None else int(found)
 
 
-def _new_ids(connection: Connection, wave_id: int, n: int) -> npt.NDArray[np.int64] | None:
-    """The ids of the ``n`` rows just inserted into a wave that had none, in insertion
-    order — when they are consecutive (SQLite's next rowid, PostgreSQL's sequence
-    without a concurrent user), which ``min``, ``max`` and ``count`` prove without
-    reading them; ``None`` otherwise."""
+def _new_ids(
+    connection: Connection, wave_id: int, n: int, *, after: int | None
+) -> npt.NDArray[np.int64] | None:
+    """The ids of the ``n`` rows just inserted into the wave (whose ids were all at
+    most ``after`` before; ``None``: it had none), in insertion order — when they are
+    consecutive (SQLite's next rowid, PostgreSQL's sequence without a concurrent
+    user), which ``min``, ``max`` and ``count`` prove without reading them; ``None``
+    otherwise."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
     mark = "?" if connection.dialect.name == "sqlite" else "%s"
-    row = connection.exec_driver_sql(
-        f"SELECT min(id), max(id), count(*) FROM responses WHERE wave_id = {mark}", (wave_id,)
+    low, high, count = connection.exec_driver_sql(
+        f"SELECT min(id), max(id), count(*) FROM responses WHERE wave_id = {mark} AND id > {mark}",
+        (wave_id, -(2**63) if after is None else after),
     ).one()
-    low, high, count = row
-    if n == 0 or count != n or high - low + 1 != n:
-        return None if n else np.zeros(0, dtype=np.int64)
+    if count != n or high - low + 1 != n:
+        return None
     return np.arange(low, high + 1, dtype=np.int64)
 
 

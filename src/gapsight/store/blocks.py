@@ -60,7 +60,9 @@ __all__ = [
     "BLOCK_ROWS",
     "Packed",
     "WaveColumns",
+    "append",
     "bulk_insert",
+    "current_count",
     "decode_blocks",
     "encode_blocks",
     "joined",
@@ -217,31 +219,55 @@ def _fixed(data: bytes, width: int, m: int) -> pa.Array:
 
 
 def decode_blocks(blocks: Sequence[bytes]) -> WaveColumns:
-    """The :class:`WaveColumns` of a complete, ordered set of blocks."""
+    """The :class:`WaveColumns` of a complete, ordered set of blocks.
+
+    Blocks of one set may differ in whether they carry a don't-know column (a block
+    appended by a later import, :func:`append`): one without it has no don't-know
+    answers."""
     if not blocks:
         raise ValueError("no blocks to decode")
-    batches = [pa.ipc.open_stream(pa.py_buffer(b)).read_all() for b in blocks]
-    meta = batches[0].schema.metadata or {}
+    tables = [pa.ipc.open_stream(pa.py_buffer(b)).read_all() for b in blocks]
+    meta = tables[0].schema.metadata or {}
     k = int(meta.get(b"k", b"0"))
-    table = pa.concat_tables(batches)
-    n = table.num_rows
-    status = table.column("status").combine_chunks()
-    if isinstance(status, pa.DictionaryArray):
-        words = np.array(status.dictionary.to_pylist(), dtype=np.str_)
-        statuses = words[status.indices.to_numpy(zero_copy_only=False).astype(np.intp)]
-    else:
-        statuses = np.array(status.to_pylist(), dtype=np.str_)
-    names = table.schema.names
+    width, dk_width = 4 * k, _dk_width(k)
+    statuses: list[npt.NDArray[np.str_]] = []
+    keys: list[str | None] = []
+    characteristics: list[str | None] = []
+    texts: list[str | None] = []
+    vectors: list[memoryview] = []
+    dont_know: list[memoryview | None] = []
+    for table in tables:
+        names = table.schema.names
+        status = table.column("status").combine_chunks()
+        if isinstance(status, pa.DictionaryArray):
+            words = np.array(status.dictionary.to_pylist(), dtype=np.str_)
+            statuses.append(words[status.indices.to_numpy(zero_copy_only=False).astype(np.intp)])
+        else:
+            statuses.append(np.array(status.to_pylist(), dtype=np.str_))
+        keys.extend(table.column("respondent_key").to_pylist())
+        characteristics.extend(table.column("characteristics").to_pylist())
+        texts.extend(table.column("texts").to_pylist())
+        if "vector" in names:
+            vectors.extend(_fixed_parts(table.column("vector"), width))
+        if "dont_know" in names:
+            dont_know.append(memoryview(joined(_fixed_parts(table.column("dont_know"), dk_width))))
+        else:
+            dont_know.append(None)
+    dk: tuple[memoryview, ...] | None = None
+    if any(part is not None for part in dont_know):
+        dk = tuple(
+            memoryview(bytes(dk_width * t.num_rows)) if part is None else part
+            for part, t in zip(dont_know, tables, strict=True)
+        )
+    ids = [t.column("id").to_numpy().astype(np.int64, copy=False) for t in tables]
     return WaveColumns(
-        ids=table.column("id").to_numpy().astype(np.int64, copy=False),
-        statuses=statuses if n else np.array([], dtype=np.str_),
-        respondent_keys=table.column("respondent_key").to_pylist(),
-        vectors=_fixed_parts(table.column("vector"), 4 * k) if "vector" in names else b"",
-        dont_know=_fixed_parts(table.column("dont_know"), _dk_width(k))
-        if "dont_know" in names
-        else None,
-        characteristics=table.column("characteristics").to_pylist(),
-        texts=table.column("texts").to_pylist(),
+        ids=np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+        statuses=np.concatenate(statuses) if statuses else np.array([], dtype=np.str_),
+        respondent_keys=keys,
+        vectors=tuple(vectors) if vectors else b"",
+        dont_know=dk,
+        characteristics=characteristics,
+        texts=texts,
         k=k,
     )
 
@@ -317,6 +343,49 @@ def write(
             "INSERT INTO answer_blocks (wave_id, seq, version, blocks, rows, data) "
             f"VALUES ({', '.join([mark] * 6)})",
             [(wave_id, i, at_version, len(blocks), m, b) for i, (m, b) in enumerate(blocks)],
+        )
+    finally:
+        cursor.close()
+
+
+def current_count(connection: Connection, wave_id: int, at_version: int) -> int | None:
+    """How many blocks the wave's set tagged ``at_version`` has, when that set is
+    complete (``None`` otherwise) — without reading them."""
+    mark = _mark(connection)
+    rows = connection.exec_driver_sql(
+        f"SELECT seq, blocks FROM answer_blocks WHERE wave_id = {mark} AND version = {mark} "
+        "ORDER BY seq",
+        (wave_id, at_version),
+    ).all()
+    if not rows or [r[0] for r in rows] != list(range(rows[0][1])):
+        return None
+    return len(rows)
+
+
+def append(
+    connection: Connection,
+    wave_id: int,
+    at_version: int,
+    have: int,
+    blocks: Sequence[tuple[int, bytes]],
+) -> None:
+    """Add ``blocks`` (rows after every row of the wave's ``have`` current blocks) to
+    the wave's set and tag the whole set ``at_version``, in the connection's
+    transaction. The caller guarantees that the existing set was current just before
+    ``at_version`` and that nothing else changed."""
+    mark = _mark(connection)
+    total = have + len(blocks)
+    connection.exec_driver_sql(
+        f"UPDATE answer_blocks SET version = {mark}, blocks = {mark} WHERE wave_id = {mark}",
+        (at_version, total, wave_id),
+    )
+    raw = _driver(connection)
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(
+            "INSERT INTO answer_blocks (wave_id, seq, version, blocks, rows, data) "
+            f"VALUES ({', '.join([mark] * 6)})",
+            [(wave_id, have + i, at_version, total, m, b) for i, (m, b) in enumerate(blocks)],
         )
     finally:
         cursor.close()

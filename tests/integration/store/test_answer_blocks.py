@@ -187,13 +187,51 @@ def test_import_then_web_pages_partial_to_complete(db_engine: Engine) -> None:
 
 
 def test_two_imports_into_one_wave(db_engine: Engine) -> None:
+    """The second import appends blocks to the first one's (tagging the whole set
+    with its version); the second file has no don't-know answers, the first has."""
     wave_id = _study(db_engine)
     _import(db_engine, wave_id, 120, seed=3)
     first = _check(db_engine, wave_id)
-    _import(db_engine, wave_id, 80, seed=4)
+    second_file = _table(80, seed=4)
+    assert second_file.matrix.dont_know is not None
+    second_file.matrix.dont_know[:] = False
+    with unit_of_work(db_engine) as session:
+        store_table(session, wave_id, second_file)
+    assert _cached(db_engine, wave_id)  # appended, not left to the next load
+    _assert_equal(load_wave(db_engine, wave_id), _truth(db_engine, wave_id))
+    empty = ResponseTable(
+        instrument_ref="seven@1",
+        matrix=ResponseMatrix(codes=CODES, values=np.zeros((0, len(CODES)))),
+        texts={},
+        characteristics=pd.DataFrame(index=range(0)),
+    )
+    with unit_of_work(db_engine) as session:  # an empty file keeps them current too
+        store_table(session, wave_id, empty)
+    assert _cached(db_engine, wave_id)
     second = _check(db_engine, wave_id)
     assert second.n == 200
     assert second.response_ids[:120].tolist() == first.response_ids.tolist()
+    with db_engine.connect() as conn:
+        count = conn.execute(
+            text("SELECT count(*) FROM answer_blocks WHERE wave_id = :w"), {"w": wave_id}
+        ).scalar()
+    assert count == 2  # one block per import (rebuilding would have made one)
+
+
+def test_an_import_after_web_responses(db_engine: Engine) -> None:
+    """Web responses have random ids far above the imported ones; an import after
+    them appends (SQLite: its ids follow the largest) or leaves the blocks to the
+    next load (PostgreSQL: sequence ids below the web ids) — loading is right either
+    way."""
+    wave_id = _study(db_engine)
+    _import(db_engine, wave_id, 30, seed=23)
+    public = _open_link(db_engine, wave_id)
+    _, resume = respondent.start(db_engine, Link("open", public))
+    _answer_page(db_engine, Link("open", public, resume), 1, "5")
+    _check(db_engine, wave_id)
+    _import(db_engine, wave_id, 20, seed=24)
+    wave = _check(db_engine, wave_id)
+    assert wave.n == 51 and list(wave.response_ids) == sorted(wave.response_ids)
 
 
 def test_deletion_status_change_and_plain_sql_make_blocks_stale(db_engine: Engine) -> None:
@@ -338,7 +376,7 @@ def test_an_import_failing_halfway_keeps_the_trigger(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(responses, "CHUNK_SIZE", 3)
-    monkeypatch.setattr(blocks, "write", broken)
+    monkeypatch.setattr(blocks, "encode_blocks", broken)
     with pytest.raises(RuntimeError, match="disk full"), unit_of_work(db_engine) as session:
         store_table(session, wave_id, _table(7, seed=21))
     monkeypatch.undo()
