@@ -18,7 +18,7 @@ from, and a set of blocks is read only while its version equals the counter (one
 statement joins the two, so it sees one snapshot). Stale or missing blocks are
 rebuilt from the rows by the loader and stored by :func:`store`, which re-checks the
 version under a lock in its own transaction; a bulk import writes them directly
-(:func:`bulk_insert`, :func:`write`).
+(:func:`bulk_insert`, :func:`write`, or :func:`append` after the wave's current ones).
 
 The bulk import raises the counter itself, first (so that concurrent writers to the
 same wave queue behind it), and then skips the per-row insert trigger: on SQLite it
@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 
 BLOCK_ROWS = 65_536
 """Respondents per block: a million-respondent wave of 50 items is 16 blocks of about
-3–4 MB each (compressed), small enough for any driver, few enough to read at once."""
+5 MB each (compressed), small enough for any driver, few enough to read at once."""
 
 _COMPRESSION = "lz4"
 """Arrow IPC buffer compression. Measured on 1,000,000 × 50 (16 blocks): LZ4 82 MB,
