@@ -26,8 +26,11 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -266,23 +269,50 @@ def decode_packed(
     mask = np.zeros((n, k), dtype=np.bool_)
     if k == 0:
         return values, mask
+    jobs: list[Callable[[], None]] = []
     row = 0
     for part in vector_parts:
         m = len(part) // (4 * k)
-        values[row : row + m] = np.frombuffer(part, dtype="<f4").reshape(m, k)
+        jobs.append(partial(_fill_values, values[row : row + m], part))
         row += m
-    if dont_know is None:
-        return values, mask
-    dk_parts = _parts(dont_know)
-    if sum(len(p) for p in dk_parts) != width * n:
-        raise ValueError(f"stored don't-know masks do not hold {k} answers per response")
-    row = 0
-    for part in dk_parts:
-        m = len(part) // width
-        bits = np.frombuffer(part, dtype=np.uint8).reshape(m, width)
-        mask[row : row + m] = np.unpackbits(bits, axis=1, count=k, bitorder="little").view(np.bool_)
-        row += m
+    if dont_know is not None:
+        dk_parts = _parts(dont_know)
+        if sum(len(p) for p in dk_parts) != width * n:
+            raise ValueError(f"stored don't-know masks do not hold {k} answers per response")
+        row = 0
+        for part in dk_parts:
+            m = len(part) // width
+            jobs.append(partial(_fill_mask, mask[row : row + m], part))
+            row += m
+    _run(jobs, 4 * k * n)
     return values, mask
+
+
+_PARALLEL_BYTES = 16 << 20
+"""From this many bytes of vectors on, the parts are converted on several threads
+(NumPy releases the GIL while casting; writing a large result into fresh memory is
+most of a load's time, and it parallelises)."""
+
+
+def _run(jobs: list[Callable[[], None]], size: int) -> None:
+    workers = min(len(jobs), os.cpu_count() or 1, 8)
+    if workers < 2 or size < _PARALLEL_BYTES:
+        for job in jobs:
+            job()
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
+
+
+def _fill_values(out: npt.NDArray[np.float64], part: bytes | memoryview) -> None:
+    out[:] = np.frombuffer(part, dtype="<f4").reshape(out.shape)
+
+
+def _fill_mask(out: npt.NDArray[np.bool_], part: bytes | memoryview) -> None:
+    m, k = out.shape
+    bits = np.frombuffer(part, dtype=np.uint8).reshape(m, (k + 7) // 8)
+    out[:] = np.unpackbits(bits, axis=1, count=k, bitorder="little").view(np.bool_)
 
 
 def _parts(packed: bytes | Sequence[bytes | memoryview]) -> list[bytes | memoryview]:

@@ -129,3 +129,21 @@ def test_decode_packed_in_parts_equals_decoding_the_whole() -> None:
     in_parts = decode_packed(v_parts, dk_parts, 100, 13)
     assert np.array_equal(values, in_parts[0], equal_nan=True)
     assert np.array_equal(dk, in_parts[1]) and dk.any()
+
+
+def test_large_waves_are_converted_on_threads_with_the_same_result() -> None:
+    """Above 16 MB of vectors the parts are converted on several threads."""
+    rng = np.random.default_rng(9)
+    n, k = 90_000, 50  # 18 MB of float32
+    values = rng.integers(1, 8, size=(n, k)).astype("<f4")
+    values[rng.random((n, k)) < 0.05] = np.nan
+    bits = np.packbits(rng.random((n, k)) < 0.02, axis=1, bitorder="little")
+    vectors, masks = values.tobytes(), bits.tobytes()
+    cuts = range(0, n + 1, 10_000)
+    v_parts = [vectors[a * 4 * k : b * 4 * k] for a, b in itertools.pairwise(cuts)]
+    dk_parts = [masks[a * 7 : b * 7] for a, b in itertools.pairwise(cuts)]
+    got_values, got_dk = decode_packed(v_parts, dk_parts, n, k)
+    assert np.array_equal(got_values, values.astype(np.float64), equal_nan=True)
+    assert np.array_equal(
+        got_dk, np.unpackbits(bits, axis=1, count=k, bitorder="little").astype(bool)
+    )
