@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -324,6 +325,7 @@ def main() -> None:
             "(after a change)",
             r["rows_load"][1],
         )
+    shutil.rmtree(work, ignore_errors=True)  # the SQLite file of a 1M run is ~0.9 GB
 
 
 if __name__ == "__main__":
