@@ -26,15 +26,18 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["DONT_KNOW", "Encoded", "decode", "decode_row", "encode"]
+__all__ = ["DONT_KNOW", "Encoded", "decode", "decode_packed", "decode_row", "encode"]
 
 DONT_KNOW = "dk"
 """The value stored in the ``answers`` JSON for a "don't know" answer."""
@@ -240,17 +243,80 @@ def decode(
     another instrument version).
     """
     n = len(vectors)
-    blob = b"".join(vectors)
-    if len(blob) != 4 * k * n:
-        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
-    values = np.frombuffer(blob, dtype="<f4").reshape(n, k).astype(np.float64)
     width = (k + 7) // 8
     if all(d is None for d in dont_know):
-        return values, np.zeros((n, k), dtype=np.bool_)
+        return decode_packed(b"".join(vectors), None, n, k)
     zero = bytes(width)
-    bits = np.frombuffer(b"".join(zero if d is None else d for d in dont_know), dtype=np.uint8)
-    mask = np.unpackbits(bits.reshape(n, width), axis=1, count=k, bitorder="little")
-    return values, mask.astype(np.bool_)
+    bits = b"".join(zero if d is None else d for d in dont_know)
+    return decode_packed(b"".join(vectors), bits, n, k)
+
+
+def decode_packed(
+    vectors: bytes | Sequence[bytes | memoryview],
+    dont_know: bytes | Sequence[bytes | memoryview] | None,
+    n: int,
+    k: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """:func:`decode` of ``n`` rows already concatenated: ``vectors`` holds ``n × 4k``
+    bytes, ``dont_know`` ``n × ceil(k/8)`` bytes (zero bytes: none) or is ``None``.
+    Either may come in consecutive parts (say, one per stored block): each part is
+    converted straight into its rows of the result, without joining them first."""
+    width = (k + 7) // 8
+    vector_parts = _parts(vectors)
+    if sum(len(p) for p in vector_parts) != 4 * k * n:
+        raise ValueError(f"stored answer vectors do not hold {k} answers per response")
+    values = np.empty((n, k), dtype=np.float64)
+    mask = np.zeros((n, k), dtype=np.bool_)
+    if k == 0:
+        return values, mask
+    jobs: list[Callable[[], None]] = []
+    row = 0
+    for part in vector_parts:
+        m = len(part) // (4 * k)
+        jobs.append(partial(_fill_values, values[row : row + m], part))
+        row += m
+    if dont_know is not None:
+        dk_parts = _parts(dont_know)
+        if sum(len(p) for p in dk_parts) != width * n:
+            raise ValueError(f"stored don't-know masks do not hold {k} answers per response")
+        row = 0
+        for part in dk_parts:
+            m = len(part) // width
+            jobs.append(partial(_fill_mask, mask[row : row + m], part))
+            row += m
+    _run(jobs, 4 * k * n)
+    return values, mask
+
+
+_PARALLEL_BYTES = 16 << 20
+"""From this many bytes of vectors on, the parts are converted on several threads
+(NumPy releases the GIL while casting; writing a large result into fresh memory is
+most of a load's time, and it parallelises)."""
+
+
+def _run(jobs: list[Callable[[], None]], size: int) -> None:
+    workers = min(len(jobs), os.cpu_count() or 1, 8)
+    if workers < 2 or size < _PARALLEL_BYTES:
+        for job in jobs:
+            job()
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
+
+
+def _fill_values(out: npt.NDArray[np.float64], part: bytes | memoryview) -> None:
+    out[:] = np.frombuffer(part, dtype="<f4").reshape(out.shape)
+
+
+def _fill_mask(out: npt.NDArray[np.bool_], part: bytes | memoryview) -> None:
+    m, k = out.shape
+    bits = np.frombuffer(part, dtype=np.uint8).reshape(m, (k + 7) // 8)
+    out[:] = np.unpackbits(bits, axis=1, count=k, bitorder="little").view(np.bool_)
+
+
+def _parts(packed: bytes | Sequence[bytes | memoryview]) -> list[bytes | memoryview]:
+    return [packed] if isinstance(packed, bytes | memoryview) else list(packed)
 
 
 def decode_row(

@@ -15,11 +15,16 @@ Answers are stored one row per response, in four columns written together by
   SQLite or JSONB operators on PostgreSQL;
 - ``texts``: a JSON object of free-text answers, ``NULL`` when none.
 
+Loading a large wave reads wave-level columnar copies of these rows instead
+(:class:`AnswerBlock`, valid while their version equals the wave's
+:class:`AnswerVersion`, which database triggers bump on every response write; see
+:mod:`gapsight.store.blocks`).
+
 Example::
 
     >>> from gapsight.store.models import Base
     >>> sorted(Base.metadata.tables)[:3]
-    ['api_tokens', 'characteristic_definitions', 'improvement_actions']
+    ['answer_blocks', 'answer_versions', 'api_tokens']
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ __all__ = [
     "SIGNAL_UPDATE_KINDS",
     "STUDY_KINDS",
     "STUDY_STATUSES",
+    "AnswerBlock",
+    "AnswerVersion",
     "ApiToken",
     "Base",
     "Case",
@@ -563,3 +570,39 @@ class CaseEvent(Base):
     by: Mapped[str] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(20))
     what: Mapped[str] = mapped_column(Text)
+class AnswerVersion(Base):
+    """How often the responses of a wave have changed: a counter that database
+    triggers (migration 0008) raise in the same transaction as every insert, delete
+    and relevant update of a ``responses`` row of the wave.
+
+    No foreign key to ``studies``: the triggers also fire while a study's responses
+    are deleted by its own cascade, and an orphaned counter is harmless (it only ever
+    grows). A bulk import raises the counter once itself and skips the per-row
+    trigger (see :func:`gapsight.store.blocks.bulk_insert`)."""
+
+    __tablename__ = "answer_versions"
+
+    wave_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AnswerBlock(Base):
+    """One block of a wave's responses in columnar form (ids, statuses, keys, the
+    packed answer vectors, don't-know bitmasks, characteristics and texts of up to
+    :data:`gapsight.store.blocks.BLOCK_ROWS` respondents, as compressed Arrow IPC).
+
+    A derived copy of ``responses``: served only while ``version`` equals the wave's
+    :class:`AnswerVersion`, rebuilt from the rows otherwise (see
+    :mod:`gapsight.store.blocks`)."""
+
+    __tablename__ = "answer_blocks"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+    blocks: Mapped[int] = mapped_column(Integer)
+    """How many blocks the set of this version has (a completeness check)."""
+    rows: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -177,7 +177,8 @@ def test_texts_json_keeps_unicode(db_engine: Engine) -> None:
 
 
 def test_loading_a_wave_reads_responses_once(engine: Engine) -> None:
-    """The design rule: one sequential read of the wave, not a query per respondent."""
+    """The design rule: one sequential read of the wave, not a query per respondent —
+    of its answer blocks when they are current, else of its rows (once)."""
     from sqlalchemy import event
 
     with unit_of_work(engine) as session:
@@ -191,9 +192,21 @@ def test_loading_a_wave_reads_responses_once(engine: Engine) -> None:
 
     engine.dispose()  # new connections get the trace callback
     wave = load_wave(engine, wave_id)
-    reads = [s for s in statements if "FROM responses" in s]
     assert wave.n == 40
+    assert [s for s in statements if "FROM responses" in s] == []  # the import's blocks
+    assert len([s for s in statements if "FROM answer_blocks" in s]) == 1
+    with engine.begin() as conn:  # any change to a response makes the blocks stale
+        conn.exec_driver_sql(
+            "UPDATE responses SET status = 'partial' WHERE wave_id = ?", (wave_id,)
+        )
+    statements.clear()
+    wave = load_wave(engine, wave_id)
+    reads = [s for s in statements if "FROM responses" in s]
+    assert wave.n == 40 and set(wave.statuses) == {"partial"}
     assert len(reads) == 1 and "ORDER BY id" in reads[0]
+    statements.clear()
+    assert load_wave(engine, wave_id).n == 40  # the rebuilt blocks were stored
+    assert [s for s in statements if "FROM responses" in s] == []
 
 
 def test_anonymous_storage_keeps_no_respondent_key(db_engine: Engine) -> None:
