@@ -101,10 +101,20 @@ def load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+PORTS = range(18300, 18400)
+"""The benchmark's server ports (kept apart from other services on a shared machine)."""
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """The first port of :data:`PORTS` that nothing listens on."""
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
 
 
 def seed(settings: Settings, n: int) -> list[str]:
@@ -473,7 +483,8 @@ def main() -> None:
                     data.mkdir()
                     measure("PostgreSQL", Settings(data_dir=data, database_url=url), args, work)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not os.environ.get("GS_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

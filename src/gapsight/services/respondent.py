@@ -59,14 +59,14 @@ import json
 import secrets
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sqlalchemy import Engine, bindparam, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from gapsight.domain import anonymity
@@ -81,6 +81,7 @@ from gapsight.domain.questionnaire import (
 from gapsight.instruments.model import Instrument
 from gapsight.services.instruments import as_instrument
 from gapsight.services.samples import hash_token
+from gapsight.store import group_commit
 from gapsight.store.answers import decode_row, encode
 from gapsight.store.database import unit_of_work
 from gapsight.store.models import Invitation, Organisation, Response, Study
@@ -96,7 +97,9 @@ __all__ = [
     "forget_unfinished",
     "resume_hash",
     "start",
+    "start_later",
     "submit",
+    "submit_later",
     "visit",
 ]
 
@@ -230,6 +233,8 @@ class Submission:
 
 # -- loading ---------------------------------------------------------------------
 
+T = TypeVar("T")
+
 _instruments: weakref.WeakKeyDictionary[Engine, dict[int, Instrument]] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
@@ -267,9 +272,25 @@ def _remembered(session: Session, key: tuple[int, str], make: Callable[[], Any])
     return found
 
 
+def _held(session: Session, kind: str, key: Any, load: Callable[[], T]) -> T:
+    """``load()`` once per transaction: a group commit's batch runs many pages of the
+    same study in one transaction, and the identity map alone holds rows weakly (a
+    study or organisation would be read again for every page)."""
+    held: dict[tuple[str, Any], Any] = session.info.setdefault("respondent_rows", {})
+    if (kind, key) not in held:
+        held[(kind, key)] = load()
+    found: T = held[(kind, key)]
+    return found
+
+
 def _survey(session: Session, study: Study, invitation: Invitation | None) -> Survey:
     instrument = _instrument(session, study)
-    org = session.get(Organisation, study.organisation_id)
+    org = _held(
+        session,
+        "organisation",
+        study.organisation_id,
+        lambda: session.get(Organisation, study.organisation_id),
+    )
     language = invitation.language if invitation is not None else instrument.languages[0]
     return Survey(
         study_id=study.id,
@@ -302,7 +323,10 @@ def _check_open(study: Study) -> None:
 def _write_lock(session: Session) -> None:
     """On SQLite, take the database write lock now (a write that changes nothing), so
     that this transaction never reads a snapshot it can no longer write from; other
-    writers wait (busy timeout) instead of failing. PostgreSQL locks rows instead."""
+    writers wait (busy timeout) instead of failing. PostgreSQL locks rows instead. A
+    group commit's transaction holds the lock already."""
+    if session.info.get(group_commit.LOCKED):
+        return
     if session.get_bind().dialect.name == "sqlite":
         session.execute(update(Study).where(Study.id == -1).values(name=Study.name))
 
@@ -337,7 +361,13 @@ def _locate(session: Session, link: Link, *, lock: bool) -> _Found:
         ).one_or_none()
         if invitation is None:
             raise LinkError(404, "unknown")
-        study = session.scalars(_STUDY_BY_ID, {"id": invitation.wave_id}).one_or_none()
+        wave = invitation.wave_id
+        study = _held(
+            session,
+            "study",
+            wave,
+            lambda: session.scalars(_STUDY_BY_ID, {"id": wave}).one_or_none(),
+        )
         if study is None:
             raise LinkError(404, "unknown")
         _check_open(study)
@@ -385,45 +415,31 @@ def _state(survey: Survey, response: Response | None) -> State:
 
 # -- transactions ----------------------------------------------------------------
 
-T = TypeVar("T")
 
+def _retrying(engine: Engine, work: Callable[[Session], T]) -> Future[T]:
+    """Queue ``work`` for the engine's group commit (:mod:`gapsight.store.group_commit`),
+    run again when it lost a race (unique key taken by a concurrent first page in
+    another process, random id collision). The future is resolved once the work is
+    committed."""
+    writer = group_commit.for_engine(engine)
+    outcome: Future[T] = Future()
 
-_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+    def attempt(n: int) -> None:
+        def settle(done: Future[T]) -> None:
+            error = done.exception()
+            if isinstance(error, IntegrityError) and n < _RETRIES - 1:
+                attempt(n + 1)
+            elif error is not None:
+                outcome.set_exception(error)
+            else:
+                outcome.set_result(done.result())
 
+        # No savepoint: ``work`` raises LinkError / TamperedForm only before it
+        # changes anything, and a database error reruns the batch item by item.
+        writer.submit(work, savepoint=False).add_done_callback(settle)
 
-@contextmanager
-def _one_writer(engine: Engine) -> Iterator[None]:
-    """On SQLite, let this process's writers queue on a lock, in turn.
-
-    SQLite allows one writer at a time; without this, the others poll with SQLite's
-    busy handler, which sleeps 1, 2, 5 … 100 ms between attempts — most of a page
-    save's latency at 50 concurrent respondents. Other processes on the same file are
-    still kept out by SQLite's own lock (and its busy timeout). PostgreSQL needs no
-    such queue: it locks rows.
-    """
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    with _cache_lock:
-        lock = _writers.setdefault(engine, threading.Lock())
-    with lock:
-        yield
-
-
-def _retrying(engine: Engine, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in a unit of work, again when it lost a race (unique key taken by
-    a concurrent first page, random id collision, SQLite busy)."""
-    for attempt in range(_RETRIES):
-        try:
-            with _one_writer(engine), unit_of_work(engine) as session:
-                return work(session)
-        except IntegrityError:
-            if attempt == _RETRIES - 1:
-                raise
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt == _RETRIES - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    attempt(0)
+    return outcome
 
 
 def visit(engine: Engine, link: Link) -> Visit:
@@ -518,6 +534,15 @@ def start(
     choice changed). An open link always starts a *new* anonymous response and returns
     its resume token (for the cookie) as the second value.
     """
+    visit_later, fresh = start_later(engine, link, anonymous=anonymous, now=now)
+    return visit_later.result(), fresh
+
+
+def start_later(
+    engine: Engine, link: Link, *, anonymous: bool | None = None, now: dt.datetime | None = None
+) -> tuple[Future[Visit], str | None]:
+    """:func:`start` without waiting: the visit is a future, resolved once the choice
+    is committed (``await asyncio.wrap_future(...)`` in async code)."""
     moment = now or dt.datetime.now(dt.UTC)
     fresh = secrets.token_urlsafe(RESUME_TOKEN_BYTES) if link.kind == "open" else None
     effective = Link(link.kind, link.key, fresh) if fresh else link
@@ -534,7 +559,6 @@ def start(
             )
         elif bool(response.anonymous) != wish:
             _apply_anonymity(session, found, response, wish, moment)
-        session.flush()
         return Visit(survey, _state(survey, response))
 
     return _retrying(engine, work), fresh
@@ -589,7 +613,8 @@ def submit(
     now: dt.datetime | None = None,
 ) -> Submission:
     """Save page ``number`` from ``form`` (``(name, value)`` pairs as sent), in one
-    transaction.
+    transaction (shared with other pages by the group commit; see
+    :func:`submit_later`).
 
     The form must carry ``_page`` equal to ``number`` (:class:`TamperedForm`
     otherwise, as for fields the page does not ask). When the answers break a rule
@@ -598,6 +623,20 @@ def submit(
     default anonymity. Completing the last page marks the response ``complete``, erases
     its resume hash and sets the invitation's ``completed`` flag.
     """
+    return submit_later(engine, link, number, form, now=now).result()
+
+
+def submit_later(
+    engine: Engine,
+    link: Link,
+    number: int,
+    form: Sequence[tuple[str, str]],
+    *,
+    now: dt.datetime | None = None,
+) -> Future[Submission]:
+    """:func:`submit` without waiting: a future resolved once the page is durably
+    committed (or holding the :class:`LinkError` / :class:`TamperedForm`). A form
+    that does not belong to the page raises :class:`TamperedForm` at once."""
     moment = now or dt.datetime.now(dt.UTC)
     sent_page = [v for k, v in form if k == "_page"]
     if sent_page != [str(number)]:
@@ -631,7 +670,6 @@ def submit(
                 found.invitation.completed = True
         else:
             response.status = "partial" if done else "started"
-        session.flush()
         final = State(
             started=True,
             anonymous=bool(response.anonymous),

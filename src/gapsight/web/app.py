@@ -35,6 +35,7 @@ Example::
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -57,6 +58,7 @@ from gapsight.web.templating import TEMPLATES
 __all__ = ["ROUTERS", "SESSION_COOKIE", "SESSION_MAX_AGE", "create_app"]
 
 ROUTERS = (
+    "respond",
     "home",
     "auth",
     "organisations",
@@ -68,9 +70,10 @@ ROUTERS = (
     "optout",
     "mailing",
     "tokens",
-    "respond",
 )
-"""Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
+"""Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order.
+Respondent pages come first: they are the busiest, and a request is matched against
+the routes in this order."""
 SESSION_COOKIE = "gapsight_session"
 SESSION_MAX_AGE = 8 * 60 * 60
 """A working day: after that a coordinator logs in again."""
@@ -83,6 +86,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything imported and built so far lives as long as the server: move it
+        # out of the garbage collector's reach, so that a full collection walks only
+        # what requests allocate (measured: 100–150 ms pauses → a few ms, the largest
+        # part of a page save's p99).
+        gc.collect()
+        gc.freeze()
         # The mail sender (outbox worker) runs beside the web server unless switched
         # off (settings.mail_sender) for separate `gapsight worker` processes.
         mail = None

@@ -13,13 +13,15 @@ open link):
 The pages need no JavaScript and no login. They carry no CSRF token: a personal link
 is itself the secret, and an open link's resume cookie is ``SameSite=Lax`` (a form
 posted from another site does not carry it). Handlers only parse the request, call one
-function of :mod:`gapsight.services.respondent` in a worker thread, and map its
+function of :mod:`gapsight.services.respondent` (reads in a worker thread; writes
+through the group commit, awaited without a thread), and map its
 outcome: :class:`~gapsight.services.respondent.LinkError` → its 404/410 page,
 :class:`~gapsight.domain.questionnaire.TamperedForm` → 400; nothing is stored then.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -275,9 +277,8 @@ async def _start(request: Request, link: Link, base: str, public: str | None) ->
             visit = await run_in_threadpool(service.visit, engine(request), link)
             token = None
         else:
-            visit, token = await run_in_threadpool(
-                service.start, engine(request), link, anonymous=anonymous
-            )
+            later, token = service.start_later(engine(request), link, anonymous=anonymous)
+            visit = await asyncio.wrap_future(later)
     except (LinkError, TamperedForm) as exc:
         return _problem_page(request, exc)
     target = visit.next_page
@@ -300,7 +301,11 @@ async def _show(request: Request, link: Link, base: str, number: int) -> Respons
 async def _save(request: Request, link: Link, base: str, number: int) -> Response:
     try:
         pairs = await _form(request)
-        result = await run_in_threadpool(service.submit, engine(request), link, number, pairs)
+        # Saved by the group commit's writer thread: this request waits for the
+        # durable commit without holding a worker thread.
+        result = await asyncio.wrap_future(
+            service.submit_later(engine(request), link, number, pairs)
+        )
     except LinkError as exc:
         if exc.reason == "complete" and link.kind == "personal":
             # The last page was saved before (a resubmission): its answers are stored.
