@@ -193,11 +193,10 @@ class GroupCommit:
 
 
 def _lock_for_writing(session: Session) -> None:
-    """On SQLite, take the write lock at the start (a write that changes nothing), so
-    the transaction never reads a snapshot it can no longer write from; PostgreSQL
+    """On SQLite, start the transaction with ``BEGIN IMMEDIATE`` (the write lock at
+    once), so that it never reads a snapshot it can no longer write from; PostgreSQL
     locks rows instead."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("UPDATE studies SET name = name WHERE id = -1")
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     session.info[LOCKED] = True
 
 

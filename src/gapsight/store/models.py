@@ -496,3 +496,20 @@ class ReportText(Base):
     )
     recommendations: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = _now()
+
+
+class LoginFailure(Base):
+    """One failed login, counted by the login throttle (:mod:`gapsight.web.throttle`)
+    of every process that serves the same database.
+
+    ``key`` is the SHA-256 of ``"email:<address>"`` or ``"client:<IP address>"`` — the
+    throttle needs to count, not to know who — and ``failed_at`` is Unix time in
+    seconds. Rows older than the throttle's window are deleted as new failures come in.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_failed_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[float] = mapped_column(Float, index=True)

@@ -52,8 +52,9 @@ from gapsight.store.database import make_engine
 from gapsight.web import errors
 from gapsight.web.api import create_api
 from gapsight.web.secret import secret_key
-from gapsight.web.security import BodyLimit, LoginThrottle, SecurityHeaders
+from gapsight.web.security import BodyLimit, SecurityHeaders
 from gapsight.web.templating import TEMPLATES
+from gapsight.web.throttle import LoginThrottle
 
 __all__ = ["ROUTERS", "SESSION_COOKIE", "SESSION_MAX_AGE", "create_app"]
 
@@ -114,7 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(engine)
 
     # Starlette runs the middleware added last first: security headers, then the
     # session, then the body limit (whose 413 page can use the session's language).
