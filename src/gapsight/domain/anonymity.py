@@ -42,12 +42,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
     "RESPONSE_ID_RANGE",
     "coarse_time",
+    "generalise_snapshots",
     "keeps_choice",
     "response_id",
     "safe_snapshot",
@@ -89,6 +90,46 @@ def safe_snapshot(
             kept[name] = value
             group = [r for r in group if _key(r.get(name)) == own]
     return kept
+
+
+def generalise_snapshots(
+    snapshots: Sequence[Mapping[str, Any] | None], *, min_group_size: int
+) -> list[dict[str, Any] | None]:
+    """Shorten the characteristics snapshots of anonymous *responses* until each one
+    that is not empty is shared, exactly, by at least ``min_group_size`` of them.
+
+    :func:`safe_snapshot` protects a snapshot among the *invited*; but who responded is
+    partly known (``invitations.completed``), so a combination held by five invited
+    contacts of whom one responded still points at that one. Among the responses
+    themselves, a snapshot held by *k* responses belongs to *k* different respondents,
+    each of whom fits it — whatever else is known about them. A snapshot shared by
+    fewer loses its last characteristic (in name order, as :func:`safe_snapshot`
+    prefers the first ones; the longest such snapshots first, so that a shorter one
+    can gain their company) and is counted again with the others, until every
+    non-empty snapshot is common enough; an empty one becomes ``None``. The order of
+    the input is kept.
+
+    >>> generalise_snapshots(
+    ...     [{"region": "N", "segment": "A"}] * 3
+    ...     + [{"region": "N", "segment": "B"}, {"region": "N"}, {"region": "N"}],
+    ...     min_group_size=3,
+    ... )[3:]
+    [{'region': 'N'}, {'region': 'N'}, {'region': 'N'}]
+    """
+    current = [dict(s) if s else {} for s in snapshots]
+    while True:
+        keys = [tuple(sorted(((str(k), _key(v)) for k, v in s.items()))) for s in current]
+        counts = Counter(keys)
+        rare = [
+            s for s, key in zip(current, keys, strict=True) if key and counts[key] < min_group_size
+        ]
+        if not rare:
+            return [s or None for s in current]
+        # The longest first: a shorter rare snapshot may gain company from them.
+        longest = max(len(s) for s in rare)
+        for snapshot in rare:
+            if len(snapshot) == longest:
+                del snapshot[max(snapshot, key=str)]
 
 
 _MISSING = ("missing",)

@@ -36,6 +36,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.domain import anonymity
 from gapsight.instruments.model import Instrument
 from gapsight.io.table import ResponseTable
 from gapsight.services import characteristics as chars
@@ -204,7 +205,9 @@ def store_table(
     ``anonymous`` defaults to the wave's anonymity mode (``choice`` → anonymous, the
     safe side). ``started_at`` is ``now`` (default: the current time; pass the answer
     time when it is known) and so is ``completed_at`` of complete responses; both are
-    date-only for anonymous responses. The status of each
+    date-only for anonymous responses, which keep no respondent key and only the
+    loaded characteristics that the file's responses share with at least the minimum
+    group size (:func:`gapsight.domain.anonymity.generalise_snapshots`). The status of each
     response follows from the instrument's required items (:func:`response_statuses`).
     Runs in the caller's transaction (see :func:`gapsight.store.database.unit_of_work`):
     on any error nothing is stored.
@@ -232,6 +235,16 @@ def store_table(
     types = chars.infer_types(table.characteristics)
     chars.declare(session, study, types)
     char_json = chars.json_rows(table.characteristics, types)
+    if is_anonymous and table.characteristics.shape[1]:
+        # Only what keeps each imported response among at least the minimum group
+        # size of the file's responses (issue 5; privacy review D4).
+        safe = anonymity.generalise_snapshots(
+            chars.records(table.characteristics, types), min_group_size=study.min_group_size
+        )
+        char_json = [
+            None if r is None else json.dumps(r, ensure_ascii=False, separators=(",", ":"))
+            for r in safe
+        ]
     if len(char_json) != table.n:
         raise ValueError(
             f"response table has {len(char_json)} characteristic rows for {table.n} responses"

@@ -54,7 +54,11 @@ def fill_fieldwork(session: Any, study_id: int) -> None:
             )
         rows = [[4.0, 4.0, 4.0]] * (responded - 1) + [[4.0, float("nan"), float("nan")]]
         regions = pd.DataFrame({"region": [region] * responded})
-        store_table(session, study_id, table(rows, characteristics=regions), now=NOW)
+        # Identified, so that each response keeps its region: the groups are what these
+        # tests are about (anonymous imports keep only common snapshots, review D4).
+        store_table(
+            session, study_id, table(rows, characteristics=regions), anonymous=False, now=NOW
+        )
     session.flush()
 
 
