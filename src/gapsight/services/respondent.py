@@ -62,6 +62,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
@@ -362,6 +363,24 @@ _RESPONSE_ROW = select(
     )
 ).where(_RESPONSES.c.resume_hash == bindparam("key"), _RESPONSES.c.wave_id == bindparam("wave"))
 _RESPONSE_ROW_LOCKED = _RESPONSE_ROW.with_for_update()
+_RESPONSE_NAMES = ("id", "status", "anonymous", "vector", "dont_know", "texts", "pages")
+_LINK_ROW = (
+    select(
+        *_INVITATION_ROW.selected_columns,
+        *(_RESPONSES.c[name].label(f"r_{name}") for name in _RESPONSE_NAMES),
+    )
+    .select_from(
+        _INVITATIONS.outerjoin(
+            _RESPONSES,
+            (_RESPONSES.c.resume_hash == bindparam("resume"))
+            & (_RESPONSES.c.wave_id == _INVITATIONS.c.wave_id),
+        )
+    )
+    .where(_INVITATIONS.c.token_hash == bindparam("key"))
+    .with_for_update(of=_INVITATIONS)
+)
+"""A personal link's invitation and unfinished response in one round trip. Only the
+invitation row is locked: every write to the link's response locks it first."""
 _SAVE_PAGE = _RESPONSES.update().where(_RESPONSES.c.id == bindparam("_id"))
 _COMPLETE_INVITATION = (
     _INVITATIONS.update().where(_INVITATIONS.c.id == bindparam("_id")).values(completed=True)
@@ -383,8 +402,19 @@ def _locate(session: Session, link: Link, *, lock: bool, rows: bool = False) -> 
     if not link.key or len(link.key) > MAX_KEY_LENGTH:
         raise LinkError(404, "unknown")
     invitation: Any = None
+    response: Any = None
+    joined = rows and lock and link.kind == "personal"
     if link.kind == "personal":
-        if rows:
+        if joined:
+            both = session.execute(
+                _LINK_ROW, {"key": hash_token(link.key), "resume": resume_hash(link.key)}
+            ).one_or_none()
+            invitation = both
+            if both is not None and both.r_id is not None:
+                response = SimpleNamespace(
+                    **{name: getattr(both, f"r_{name}") for name in _RESPONSE_NAMES}
+                )
+        elif rows:
             stmt = _INVITATION_ROW_LOCKED if lock else _INVITATION_ROW
             invitation = session.execute(stmt, {"key": hash_token(link.key)}).one_or_none()
         else:
@@ -411,9 +441,8 @@ def _locate(session: Session, link: Link, *, lock: bool, rows: bool = False) -> 
             raise LinkError(404, "unknown")
         study = found
         _check_open(study)
-    response: Any = None
     key = link.resume_key
-    if key and len(key) <= MAX_KEY_LENGTH:
+    if key and len(key) <= MAX_KEY_LENGTH and not joined:
         where = {"key": resume_hash(key), "wave": study.id}
         if rows:
             stmt = _RESPONSE_ROW_LOCKED if lock else _RESPONSE_ROW
@@ -451,7 +480,7 @@ def _state(survey: Survey, response: Any) -> State:
 # -- transactions ----------------------------------------------------------------
 
 
-def _retrying(engine: Engine, work: Callable[[Session], T]) -> Future[T]:
+def _retrying(engine: Engine, work: Callable[[Session], T], lane: str | None) -> Future[T]:
     """Queue ``work`` for the engine's group commit (:mod:`gapsight.store.group_commit`),
     run again when it lost a race (unique key taken by a concurrent first page in
     another process, random id collision). The future is resolved once the work is
@@ -471,7 +500,7 @@ def _retrying(engine: Engine, work: Callable[[Session], T]) -> Future[T]:
 
         # No savepoint: ``work`` raises LinkError / TamperedForm only before it
         # changes anything, and a database error reruns the batch item by item.
-        writer.submit(work, savepoint=False).add_done_callback(settle)
+        writer.submit(work, savepoint=False, lane=lane).add_done_callback(settle)
 
     attempt(0)
     return outcome
@@ -599,7 +628,7 @@ def start_later(
         session.flush()  # later page saves of this batch read rows with Core statements
         return Visit(survey, _state(survey, response))
 
-    return _retrying(engine, work), fresh
+    return _retrying(engine, work, effective.resume_key), fresh
 
 
 @dataclass
@@ -754,7 +783,7 @@ def submit_later(
         )
         return Submission(Visit(survey, final), answers, True, upcoming)
 
-    return _retrying(engine, work)
+    return _retrying(engine, work, link.resume_key)
 
 
 def forget_unfinished(session: Session, study_id: int) -> int:

@@ -14,7 +14,7 @@ durable together by the next one.
    :meth:`GroupCommit.submit` and gets a :class:`concurrent.futures.Future`
    (:meth:`GroupCommit.run` waits for it; async code awaits
    ``asyncio.wrap_future(...)`` and keeps no thread busy);
-2. one writer thread takes everything queued (up to ``max_batch`` items), opens one
+2. a writer thread takes everything queued (up to ``max_batch`` items), opens one
    transaction, takes SQLite's write lock at once, and runs each ``work`` in its own
    ``SAVEPOINT``: an exception rolls back that item only and is handed to its caller
    (work that raises only before it writes can skip the savepoint);
@@ -25,10 +25,13 @@ durable together by the next one.
 
 If the batch's commit (or ``BEGIN``) fails, every item is run again in a transaction
 of its own, so one item cannot make the others fail (a rolled-back ``work`` left
-nothing behind, so running it again is safe). Items run in arrival order, in
-one thread, so two requests for the same link are serialised as they would be by the
-database's own locks; another process writing the same database is kept out by
-SQLite's lock or PostgreSQL's row locks as before.
+nothing behind, so running it again is safe). Items of one *lane* run in arrival
+order, in one thread; the respondent pages put every request of a link in the same
+lane, so two requests for the same link are serialised as they would be by the
+database's own locks. SQLite gets one lane (one writer at a time anyway);
+PostgreSQL several (:data:`POSTGRES_LANES`), whose transactions lock disjoint rows.
+Another process writing the same database is kept out by SQLite's lock or
+PostgreSQL's row locks as before.
 
 Trade-off: an item waits for the items batched before it (each well under a
 millisecond of database work) and for the one commit; under load that replaces the
@@ -51,6 +54,7 @@ import queue
 import sys
 import threading
 import weakref
+import zlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -62,7 +66,7 @@ from sqlalchemy.orm import Session
 
 from gapsight.store.database import unit_of_work
 
-__all__ = ["LOCKED", "GroupCommit", "for_engine"]
+__all__ = ["LOCKED", "POSTGRES_LANES", "GroupCommit", "for_engine"]
 
 T = TypeVar("T")
 
@@ -78,15 +82,28 @@ class _Item:
 
 
 class GroupCommit:
-    """Runs units of work for one engine in batches, one commit per batch."""
+    """Runs units of work for one engine in batches, one commit per batch.
 
-    def __init__(self, engine: Engine, *, max_batch: int = 64, idle_seconds: float = 2.0):
+    ``lanes`` writer threads (each with its own queue and transaction) run batches
+    side by side: on PostgreSQL, where rows are locked one by one, a lane's database
+    round trips overlap with another lane's Python work; on SQLite, whose one write
+    lock admits one transaction at a time, a single lane is right. Items with the same
+    ``lane`` key go to the same lane, in order.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_batch: int = 64,
+        idle_seconds: float = 2.0,
+        lanes: int = 1,
+    ):
         self._engine = weakref.ref(engine)
         self.max_batch = max_batch
         self.idle_seconds = idle_seconds
-        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._lanes = [_Lane(self) for _ in range(max(1, lanes))]
+        self._count_lock = threading.Lock()
         self.batches = 0
         """Transactions committed so far (for tests and benchmarks)."""
 
@@ -98,7 +115,9 @@ class GroupCommit:
             raise RuntimeError("the engine of this GroupCommit was disposed of")
         return engine
 
-    def submit(self, work: Callable[[Session], T], *, savepoint: bool = True) -> Future[T]:
+    def submit(
+        self, work: Callable[[Session], T], *, savepoint: bool = True, lane: str | None = None
+    ) -> Future[T]:
         """Queue ``work``; its future holds what it returned (after the commit) or
         what it raised.
 
@@ -107,9 +126,33 @@ class GroupCommit:
         (``SQLAlchemyError``, also at the batch's flush) then abandons the whole batch,
         whose items all run again alone. Items run without autoflush: a query does
         not see rows that earlier items of the batch added (changed rows already loaded
-        are the same objects, so their changes are seen).
+        are the same objects, so their changes are seen). Items with the same ``lane``
+        key run in one lane, in the order submitted.
         """
         item = _Item(work, savepoint)
+        index = zlib.crc32(lane.encode()) % len(self._lanes) if lane else 0
+        self._lanes[index].put(item)
+        return item.future
+
+    def run(self, work: Callable[[Session], T], *, savepoint: bool = True) -> T:
+        """Queue ``work`` and wait for its outcome."""
+        return self.submit(work, savepoint=savepoint).result()
+
+    def _committed(self) -> None:
+        with self._count_lock:
+            self.batches += 1
+
+
+class _Lane:
+    """One writer thread with its queue; started by the first item, ended when idle."""
+
+    def __init__(self, owner: GroupCommit) -> None:
+        self.owner = owner
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def put(self, item: _Item) -> None:
         with self._lock:
             self._queue.put(item)
             if self._thread is None:
@@ -117,18 +160,11 @@ class GroupCommit:
                     target=self._loop, name="gapsight-group-commit", daemon=True
                 )
                 self._thread.start()
-        return item.future
-
-    def run(self, work: Callable[[Session], T], *, savepoint: bool = True) -> T:
-        """Queue ``work`` and wait for its outcome."""
-        return self.submit(work, savepoint=savepoint).result()
-
-    # -- the writer thread -------------------------------------------------------
 
     def _loop(self) -> None:
         while True:
             try:
-                first = self._queue.get(timeout=self.idle_seconds)
+                first = self._queue.get(timeout=self.owner.idle_seconds)
             except queue.Empty:
                 with self._lock:
                     if self._queue.empty():
@@ -136,7 +172,7 @@ class GroupCommit:
                         return
                 continue
             batch = [first]
-            while len(batch) < self.max_batch:
+            while len(batch) < self.owner.max_batch:
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
@@ -146,7 +182,7 @@ class GroupCommit:
     def _batch(self, batch: list[_Item]) -> None:
         outcomes: list[tuple[_Item, Any, BaseException | None]] = []
         try:
-            with unit_of_work(self.engine) as session, session.no_autoflush:
+            with unit_of_work(self.owner.engine) as session, session.no_autoflush:
                 _lock_for_writing(session)
                 for item in batch:
                     try:
@@ -163,7 +199,7 @@ class GroupCommit:
                         outcomes.append((item, None, exc))
                     else:
                         outcomes.append((item, result, None))
-            self.batches += 1
+            self.owner._committed()
         except Exception:
             for item in batch:
                 self._alone(item)
@@ -177,7 +213,7 @@ class GroupCommit:
     def _alone(self, item: _Item) -> None:
         for attempt in range(5):
             try:
-                with unit_of_work(self.engine) as session:
+                with unit_of_work(self.owner.engine) as session:
                     _lock_for_writing(session)
                     result = item.work(session)
             except OperationalError as exc:
@@ -187,7 +223,7 @@ class GroupCommit:
             except Exception as exc:
                 item.future.set_exception(exc)
             else:
-                self.batches += 1
+                self.owner._committed()
                 item.future.set_result(result)
             return
 
@@ -204,10 +240,16 @@ _writers: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictio
 _writers_lock = threading.Lock()
 
 
+POSTGRES_LANES = 4
+"""Writer lanes on PostgreSQL (each holds one pooled connection while it writes)."""
+
+
 def for_engine(engine: Engine) -> GroupCommit:
-    """The engine's one :class:`GroupCommit` (created on first use)."""
+    """The engine's one :class:`GroupCommit` (created on first use): one lane on
+    SQLite, :data:`POSTGRES_LANES` on PostgreSQL."""
     with _writers_lock:
         found = _writers.get(engine)
         if found is None:
-            found = _writers[engine] = GroupCommit(engine)
+            lanes = 1 if engine.dialect.name == "sqlite" else POSTGRES_LANES
+            found = _writers[engine] = GroupCommit(engine, lanes=lanes)
         return found

@@ -106,9 +106,10 @@ def test_one_writer_per_engine_and_its_thread_ends_when_idle(db_engine: Engine) 
     quick = GroupCommit(db_engine, idle_seconds=0.05)
     counted = quick.run(lambda s: s.scalar(select(func.count()).select_from(Organisation)))
     assert counted is not None
-    thread = quick._thread
+    lane = quick._lanes[0]
+    thread = lane._thread
     if thread is not None:
         thread.join(5)
-    assert quick._thread is None
+    assert lane._thread is None
     # and it starts again for the next item
     assert quick.run(lambda s: 7) == 7
