@@ -5,7 +5,8 @@ For each database (SQLite in a temporary data directory; PostgreSQL too when
 
 1. sets up a SERVQUAL-22 study in fieldwork with enough invitations and personal
    tokens (10 pages of at most 5 statements per respondent);
-2. starts ``gapsight serve`` as a separate process (one Uvicorn worker);
+2. starts ``gapsight serve`` as a separate process (one Uvicorn worker, on the first
+   free port of 18300–18399);
 3. measures the **ceiling**: ``GET /health`` from ``--concurrency`` closed-loop
    clients (each sends its next request as soon as the last one is answered) for
    ``--seconds``;
@@ -483,7 +484,7 @@ def main() -> None:
                     data.mkdir()
                     measure("PostgreSQL", Settings(data_dir=data, database_url=url), args, work)
     finally:
-        if not os.environ.get("GS_KEEP"):
+        if not os.environ.get("GAPSIGHT_BENCH_KEEP"):  # keep the server logs to look at
             shutil.rmtree(work, ignore_errors=True)
 
 
