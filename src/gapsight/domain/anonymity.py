@@ -116,20 +116,53 @@ def generalise_snapshots(
     ... )[3:]
     [{'region': 'N'}, {'region': 'N'}, {'region': 'N'}]
     """
-    current = [dict(s) if s else {} for s in snapshots]
+    names = sorted({n for s in snapshots if s for n in s}, key=str)
+    empty: Mapping[str, Any] = {}
+    try:  # characteristics are JSON scalars: hashable as they are (fast)
+        keys = [tuple((s or empty).get(n) for n in names) for s in snapshots]
+        weight = Counter(keys)
+    except TypeError:
+        keys = [tuple(_plain((s or empty).get(n)) for n in names) for s in snapshots]
+        weight = Counter(keys)
+    # Work on the distinct snapshots with their counts (a million rows have few).
+    current = {key: key for key in weight}
     while True:
-        keys = [tuple(sorted(((str(k), _key(v)) for k, v in s.items()))) for s in current]
-        counts = Counter(keys)
+        shared: Counter[tuple[Any, ...]] = Counter()
+        for original, now in current.items():
+            shared[now] += weight[original]
         rare = [
-            s for s, key in zip(current, keys, strict=True) if key and counts[key] < min_group_size
+            original
+            for original, now in current.items()
+            if shared[now] < min_group_size and any(v is not None for v in now)
         ]
         if not rare:
-            return [s or None for s in current]
+            break
         # The longest first: a shorter rare snapshot may gain company from them.
-        longest = max(len(s) for s in rare)
-        for snapshot in rare:
-            if len(snapshot) == longest:
-                del snapshot[max(snapshot, key=str)]
+        length = {o: sum(v is not None for v in current[o]) for o in rare}
+        longest = max(length.values())
+        for original in rare:
+            if length[original] == longest:
+                now = current[original]
+                last = max(i for i, v in enumerate(now) if v is not None)
+                current[original] = (*now[:last], None, *now[last + 1 :])
+    kept = {
+        o: [n for n, v in zip(names, now, strict=True) if v is not None]
+        for o, now in current.items()
+    }
+    out: list[dict[str, Any] | None] = []
+    for snapshot, key in zip(snapshots, keys, strict=True):
+        own = kept[key]
+        out.append({n: snapshot[n] for n in own} if own and snapshot else None)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A hashable stand-in for an unhashable value (``None`` stays missing)."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 _MISSING = ("missing",)
