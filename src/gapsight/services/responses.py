@@ -36,12 +36,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from gapsight.analysis.matrix import ResponseMatrix
-from gapsight.domain import anonymity
 from gapsight.instruments.model import Instrument
 from gapsight.io.table import ResponseTable
 from gapsight.services import characteristics as chars
 from gapsight.services.instruments import as_instrument
-from gapsight.services.studies import StudyInfo, get_study, info
+from gapsight.services.studies import StudyInfo, get_study, info, seal_anonymous_snapshots
 from gapsight.store.answers import decode, encode
 from gapsight.store.models import Study
 
@@ -205,9 +204,13 @@ def store_table(
     ``anonymous`` defaults to the wave's anonymity mode (``choice`` → anonymous, the
     safe side). ``started_at`` is ``now`` (default: the current time; pass the answer
     time when it is known) and so is ``completed_at`` of complete responses; both are
-    date-only for anonymous responses, which keep no respondent key and only the
-    loaded characteristics that the file's responses share with at least the minimum
-    group size (:func:`gapsight.domain.anonymity.generalise_snapshots`). The status of each
+    date-only for anonymous responses, which keep no respondent key. Their loaded
+    characteristics are shortened, over the whole wave, to what at least the minimum
+    group size of responses share when fieldwork closes
+    (:func:`gapsight.services.studies.seal_anonymous_snapshots`) — at once when the
+    wave is closed already. (Doing it per file would lose more than needed: a wave
+    imported day by day would be generalised against each day's few responses.) The
+    status of each
     response follows from the instrument's required items (:func:`response_statuses`).
     Runs in the caller's transaction (see :func:`gapsight.store.database.unit_of_work`):
     on any error nothing is stored.
@@ -235,16 +238,6 @@ def store_table(
     types = chars.infer_types(table.characteristics)
     chars.declare(session, study, types)
     char_json = chars.json_rows(table.characteristics, types)
-    if is_anonymous and table.characteristics.shape[1]:
-        # Only what keeps each imported response among at least the minimum group
-        # size of the file's responses (issue 5; privacy review D4).
-        safe = anonymity.generalise_snapshots(
-            chars.records(table.characteristics, types), min_group_size=study.min_group_size
-        )
-        char_json = [
-            None if r is None else json.dumps(r, ensure_ascii=False, separators=(",", ":"))
-            for r in safe
-        ]
     if len(char_json) != table.n:
         raise ValueError(
             f"response table has {len(char_json)} characteristic rows for {table.n} responses"
@@ -293,6 +286,11 @@ def store_table(
         _insert(connection, rows)
         if progress is not None:
             progress(stop, total)
+    if is_anonymous and study.status == "closed" and table.characteristics.shape[1]:
+        # Responses added to a closed wave: seal the wave's anonymous snapshots now,
+        # as closing does (privacy review D4/D5).
+        session.flush()
+        seal_anonymous_snapshots(session, study)
     return StoreResult(stored=total, statuses=dict(Counter(statuses)))
 
 

@@ -54,11 +54,7 @@ def fill_fieldwork(session: Any, study_id: int) -> None:
             )
         rows = [[4.0, 4.0, 4.0]] * (responded - 1) + [[4.0, float("nan"), float("nan")]]
         regions = pd.DataFrame({"region": [region] * responded})
-        # Identified, so that each response keeps its region: the groups are what these
-        # tests are about (anonymous imports keep only common snapshots, review D4).
-        store_table(
-            session, study_id, table(rows, characteristics=regions), anonymous=False, now=NOW
-        )
+        store_table(session, study_id, table(rows, characteristics=regions), now=NOW)
     session.flush()
 
 
