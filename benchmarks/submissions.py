@@ -5,7 +5,8 @@ For each database (SQLite in a temporary data directory; PostgreSQL too when
 
 1. sets up a SERVQUAL-22 study in fieldwork with enough invitations and personal
    tokens (10 pages of at most 5 statements per respondent);
-2. starts ``gapsight serve`` as a separate process (one Uvicorn worker);
+2. starts ``gapsight serve`` as a separate process (one Uvicorn worker, on the first
+   free port of 18300–18399);
 3. measures the **ceiling**: ``GET /health`` from ``--concurrency`` closed-loop
    clients (each sends its next request as soon as the last one is answered) for
    ``--seconds``;
@@ -101,10 +102,20 @@ def load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+PORTS = range(18300, 18400)
+"""The benchmark's server ports (kept apart from other services on a shared machine)."""
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """The first port of :data:`PORTS` that nothing listens on."""
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
 
 
 def seed(settings: Settings, n: int) -> list[str]:
@@ -473,7 +484,8 @@ def main() -> None:
                     data.mkdir()
                     measure("PostgreSQL", Settings(data_dir=data, database_url=url), args, work)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not os.environ.get("GAPSIGHT_BENCH_KEEP"):  # keep the server logs to look at
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

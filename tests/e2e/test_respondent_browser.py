@@ -7,7 +7,10 @@ from the received mail; the respondent keeps the default "stay anonymous", answe
 with a keyboard and the mouse, picks one "weet niet", makes one validation error
 (a statement left open) and follows the error summary to it, stops halfway, comes back
 through the same link in a fresh browser (resuming at the first unanswered page) and
-completes. Screenshots are kept in ``test-artifacts/respondent/`` (git-ignored).
+completes. Meanwhile a coordinator, logged in on a desktop-size window, watches the
+study's fieldwork page: halfway it shows one partial response, at the end one complete
+one, with the counts and response rates. Screenshots are kept in
+``test-artifacts/respondent/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from sqlalchemy import Engine, select
 from gapsight.config import Settings
 from gapsight.domain.questionnaire import paginate
 from gapsight.instruments import combine, load_builtin
-from gapsight.services import mailing
+from gapsight.services import mailing, users
 from gapsight.store.database import make_engine, unit_of_work
 from gapsight.store.models import Invitation, Response
 from gapsight.web.app import create_app
@@ -141,6 +144,17 @@ def _answer_page(page: Any, number: int, *, skip: str | None = None) -> None:
             page.check(f"#{code}-{5 if code.startswith('p') else 6}")
 
 
+def _fieldwork_counts(page: Any, base: str, study_id: int) -> dict[str, str]:
+    """The totals of the fieldwork page, ``{label: value}`` as the coordinator sees
+    them."""
+    page.goto(f"{base}/studies/{study_id}/fieldwork")
+    counts = page.locator("dl.counts > div")
+    return {
+        counts.nth(i).locator("dt").inner_text(): counts.nth(i).locator("dd").inner_text()
+        for i in range(counts.count())
+    }
+
+
 def test_a_respondent_answers_on_a_phone_stops_resumes_and_completes(
     site: tuple[str, Engine, Inbox, Settings], field_study: Any
 ) -> None:
@@ -148,10 +162,17 @@ def test_a_respondent_answers_on_a_phone_stops_resumes_and_completes(
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _missing("Playwright is not installed (pip install playwright)")
-    _base, engine, inbox, settings = site
+    base, engine, inbox, settings = site
     study_id, _ = field_study(engine, instrument=SURVEY, anonymity_mode="choice", n=1)
     with unit_of_work(engine) as session:
         mailing.invite(session, study_id, mailing.links_for(settings, SECRET))
+        users.create_user(
+            session,
+            email="coordinator@veldhuis.example",
+            name="Coördinator",
+            password="coordinator-password-1",
+            role="coordinator",
+        )
     sender = mailing.build_sender(settings, engine, SECRET)
     sender.run_once()
     (mail,) = inbox.messages
@@ -166,7 +187,17 @@ def test_a_respondent_answers_on_a_phone_stops_resumes_and_completes(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         phone = {"viewport": {"width": 390, "height": 844}, "locale": "nl-NL"}
+        desk = browser.new_context(viewport={"width": 1200, "height": 900}, locale="nl-NL")
+        coordinator = desk.new_page()
         try:
+            coordinator.goto(f"{base}/login")
+            coordinator.fill("#field-email", "coordinator@veldhuis.example")
+            coordinator.fill("#field-password", "coordinator-password-1")
+            coordinator.get_by_role("button", name="Inloggen").click()
+            expect(coordinator.locator("h1")).not_to_have_text("Inloggen")
+            before = _fieldwork_counts(coordinator, base, study_id)
+            assert before["Uitgenodigd"] == "1" and before["Begonnen"] == "0", before
+
             context = browser.new_context(**phone)
             page = context.new_page()
             page.goto(url)
@@ -203,6 +234,13 @@ def test_a_respondent_answers_on_a_phone_stops_resumes_and_completes(
                 page.get_by_role("button", name="Volgende").click()
             context.close()  # stops halfway
 
+            halfway_counts = _fieldwork_counts(coordinator, base, study_id)
+            assert halfway_counts["Begonnen"] == "1", halfway_counts
+            assert halfway_counts["Gedeeltelijk"] == "1", halfway_counts
+            assert halfway_counts["Volledig"] == "0", halfway_counts
+            assert halfway_counts["Bruto respons"] == "100.0%", halfway_counts
+            coordinator.screenshot(path=ARTIFACTS / "08-fieldwork-halfway.png", full_page=True)
+
             context = browser.new_context(**phone)
             page = context.new_page()
             page.goto(url)
@@ -224,7 +262,24 @@ def test_a_respondent_answers_on_a_phone_stops_resumes_and_completes(
             expect(page.locator("h1")).to_have_text("Hartelijk dank!")
             page.screenshot(path=ARTIFACTS / "07-thank-you.png", full_page=True)
             context.close()
+
+            final = _fieldwork_counts(coordinator, base, study_id)
+            expect(coordinator.locator("h1")).to_have_text("Veldwerk en respons")
+            assert final == {
+                "In steekproef": "1",
+                "Uitgenodigd": "1",
+                "Afgeleverd": "1",  # the SMTP server accepted the invitation
+                "Onbestelbaar": "0",
+                "Geopend": "0",
+                "Begonnen": "1",
+                "Gedeeltelijk": "0",
+                "Volledig": "1",
+                "Bruto respons": "100.0%",
+                "Netto respons": "100.0%",
+            }, final
+            coordinator.screenshot(path=ARTIFACTS / "09-fieldwork-complete.png", full_page=True)
         finally:
+            desk.close()
             browser.close()
 
     with unit_of_work(engine) as session:
@@ -234,4 +289,4 @@ def test_a_respondent_answers_on_a_phone_stops_resumes_and_completes(
         assert response.invitation_id is None and invitation.completed
         assert response.answers["p01"] == "dk" and response.answers["cvs_recommend"] == 8
         assert response.answers[first] == 6 and response.answers[missing] == 6
-    assert len(list(ARTIFACTS.glob("*.png"))) >= 7
+    assert len(list(ARTIFACTS.glob("*.png"))) >= 9

@@ -110,7 +110,11 @@ def test_customer_waves_keep_their_loaded_characteristics(loaded: Path) -> None:
         engine.dispose()
     segments = list(data.matrix.characteristics["segment"])
     assert segments.count("Evenementen") < data.study.min_group_size
-    assert len(set(data.matrix.characteristics["business_unit"])) == 4
+    # Anonymous responses keep only combinations shared by the minimum group size of
+    # responses (sealed at closing, privacy review D4/D5): a few lose a value.
+    units = list(data.matrix.characteristics["business_unit"])
+    assert len(set(units) - {None}) == 4
+    assert units.count(None) < len(units) / 10
     assert data.matrix.dont_know is not None and data.matrix.dont_know.any()
 
 

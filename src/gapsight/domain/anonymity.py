@@ -42,12 +42,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
     "RESPONSE_ID_RANGE",
     "coarse_time",
+    "generalise_snapshots",
     "keeps_choice",
     "response_id",
     "safe_snapshot",
@@ -89,6 +90,79 @@ def safe_snapshot(
             kept[name] = value
             group = [r for r in group if _key(r.get(name)) == own]
     return kept
+
+
+def generalise_snapshots(
+    snapshots: Sequence[Mapping[str, Any] | None], *, min_group_size: int
+) -> list[dict[str, Any] | None]:
+    """Shorten the characteristics snapshots of anonymous *responses* until each one
+    that is not empty is shared, exactly, by at least ``min_group_size`` of them.
+
+    :func:`safe_snapshot` protects a snapshot among the *invited*; but who responded is
+    partly known (``invitations.completed``), so a combination held by five invited
+    contacts of whom one responded still points at that one. Among the responses
+    themselves, a snapshot held by *k* responses belongs to *k* different respondents,
+    each of whom fits it — whatever else is known about them. A snapshot shared by
+    fewer loses its last characteristic (in name order, as :func:`safe_snapshot`
+    prefers the first ones; the longest such snapshots first, so that a shorter one
+    can gain their company) and is counted again with the others, until every
+    non-empty snapshot is common enough; an empty one becomes ``None``. The order of
+    the input is kept.
+
+    >>> generalise_snapshots(
+    ...     [{"region": "N", "segment": "A"}] * 3
+    ...     + [{"region": "N", "segment": "B"}, {"region": "N"}, {"region": "N"}],
+    ...     min_group_size=3,
+    ... )[3:]
+    [{'region': 'N'}, {'region': 'N'}, {'region': 'N'}]
+    """
+    names = sorted({n for s in snapshots if s for n in s}, key=str)
+    empty: Mapping[str, Any] = {}
+    try:  # characteristics are JSON scalars: hashable as they are (fast)
+        keys = [tuple((s or empty).get(n) for n in names) for s in snapshots]
+        weight = Counter(keys)
+    except TypeError:
+        keys = [tuple(_plain((s or empty).get(n)) for n in names) for s in snapshots]
+        weight = Counter(keys)
+    # Work on the distinct snapshots with their counts (a million rows have few).
+    current = {key: key for key in weight}
+    while True:
+        shared: Counter[tuple[Any, ...]] = Counter()
+        for original, now in current.items():
+            shared[now] += weight[original]
+        rare = [
+            original
+            for original, now in current.items()
+            if shared[now] < min_group_size and any(v is not None for v in now)
+        ]
+        if not rare:
+            break
+        # The longest first: a shorter rare snapshot may gain company from them.
+        length = {o: sum(v is not None for v in current[o]) for o in rare}
+        longest = max(length.values())
+        for original in rare:
+            if length[original] == longest:
+                now = current[original]
+                last = max(i for i, v in enumerate(now) if v is not None)
+                current[original] = (*now[:last], None, *now[last + 1 :])
+    kept = {
+        o: [n for n, v in zip(names, now, strict=True) if v is not None]
+        for o, now in current.items()
+    }
+    out: list[dict[str, Any] | None] = []
+    for snapshot, key in zip(snapshots, keys, strict=True):
+        own = kept[key]
+        out.append({n: snapshot[n] for n in own} if own and snapshot else None)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A hashable stand-in for an unhashable value (``None`` stays missing)."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 _MISSING = ("missing",)

@@ -38,7 +38,7 @@ import datetime as dt
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -232,11 +232,23 @@ def _question(instrument: Instrument, code: str, lang: str, fill: Mapping[str, s
         return code
 
 
+class CompletedResponse(Protocol):
+    """What :func:`raise_flags` reads of a response: a stored row or the page save's
+    pending columns (``services.respondent``) alike."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def anonymous(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+
+
 def raise_flags(
     session: Session,
     *,
     study: Study,
-    response: Response,
+    response: CompletedResponse,
     invitation: Invitation | None,
     instrument: Instrument,
     answers: Mapping[str, Any],

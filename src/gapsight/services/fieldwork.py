@@ -18,7 +18,11 @@ numbers ("—" and the reason), and complementary suppression hides a further gr
 the total would otherwise reveal the hidden one. The invited count per group is the
 coordinator's own sample and stays visible. A response's group is its own
 characteristics snapshot, or, for an identified response without one, its
-invitation's.
+invitation's. The group "missing" (``None``) therefore holds the contacts without a
+value *and* the anonymous responses whose snapshot left the characteristic out to
+keep them in a large enough group; the page labels it "not known or withheld for
+anonymity" (privacy review D7), since the two cannot be told apart without undoing
+the anonymity.
 
 Example::
 

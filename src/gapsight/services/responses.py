@@ -44,7 +44,7 @@ from gapsight.instruments.model import Instrument
 from gapsight.io.table import ResponseTable
 from gapsight.services import characteristics as chars
 from gapsight.services.instruments import as_instrument
-from gapsight.services.studies import StudyInfo, get_study, info
+from gapsight.services.studies import StudyInfo, get_study, info, seal_anonymous_snapshots
 from gapsight.store import blocks, copy_text
 from gapsight.store.answers import decode_packed, encode
 from gapsight.store.models import Study
@@ -209,7 +209,13 @@ def store_table(
     ``anonymous`` defaults to the wave's anonymity mode (``choice`` → anonymous, the
     safe side). ``started_at`` is ``now`` (default: the current time; pass the answer
     time when it is known) and so is ``completed_at`` of complete responses; both are
-    date-only for anonymous responses. The status of each
+    date-only for anonymous responses, which keep no respondent key. Their loaded
+    characteristics are shortened, over the whole wave, to what at least the minimum
+    group size of responses share when fieldwork closes
+    (:func:`gapsight.services.studies.seal_anonymous_snapshots`) — at once when the
+    wave is closed already. (Doing it per file would lose more than needed: a wave
+    imported day by day would be generalised against each day's few responses.) The
+    status of each
     response follows from the instrument's required items (:func:`response_statuses`).
     Runs in the caller's transaction (see :func:`gapsight.store.database.unit_of_work`):
     on any error nothing is stored.
@@ -323,6 +329,11 @@ def store_table(
             else:  # after the wave's current blocks (a second file into the same wave)
                 new = blocks.encode_blocks(columns) if total else []
                 blocks.append(connection, wave_id, at_version, have, new)
+    if is_anonymous and study.status == "closed" and table.characteristics.shape[1]:
+        # Responses added to a closed wave: seal the wave's anonymous snapshots now,
+        # as closing does (privacy review D4/D5).
+        session.flush()
+        seal_anonymous_snapshots(session, study)
     return StoreResult(stored=total, statuses=dict(Counter(statuses)))
 
 

@@ -23,21 +23,24 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from gapsight.domain import anonymity
 from gapsight.domain.studies import InvalidStudy, check_settings
 from gapsight.services import instruments as instrument_service
 from gapsight.services.organisations import get_organisation
-from gapsight.store.models import STUDY_STATUSES, Response, Study
+from gapsight.store.models import STUDY_STATUSES, Invitation, OutboxMessage, Response, Study
 
 __all__ = [
     "InvalidStudy",
     "StudyInfo",
     "create_study",
+    "forget_reminders",
     "get_study",
     "info",
     "list_studies",
+    "seal_anonymous_snapshots",
     "set_status",
 ]
 
@@ -205,7 +208,9 @@ def set_status(session: Session, study_id: int, status: str) -> Study:
     """Move a study to ``status``: draft → fieldwork → closed (a closed study may be
     reopened for fieldwork; nothing goes back to draft, because settings such as the
     minimum group size are frozen once fieldwork starts). Closing erases the resume
-    hashes of unfinished web responses (see :mod:`gapsight.services.respondent`)."""
+    hashes of unfinished web responses (see :mod:`gapsight.services.respondent`),
+    shortens anonymous responses' snapshots (:func:`seal_anonymous_snapshots`) and
+    deletes the reminder e-mails (:func:`forget_reminders`)."""
     if status not in STUDY_STATUSES:
         raise ValueError(f"unknown status {status!r}: expected one of {', '.join(STUDY_STATUSES)}")
     study = get_study(session, study_id)
@@ -224,5 +229,49 @@ def set_status(session: Session, study_id: int, status: str) -> Study:
             .where(Response.wave_id == study_id, Response.resume_hash.is_not(None))
             .values(resume_hash=None)
         )
+        seal_anonymous_snapshots(session, study)
+        forget_reminders(session, study_id)
     session.flush()
     return study
+
+
+def seal_anonymous_snapshots(session: Session, study: Study) -> int:
+    """Shorten the characteristics snapshots of the study's anonymous responses until
+    each is shared by at least the minimum group size of *responses*
+    (:func:`gapsight.domain.anonymity.generalise_snapshots`); called when fieldwork
+    closes. During fieldwork a snapshot is only k-anonymous among the invited, and
+    ``invitations.completed`` says who responded (privacy review D5). Returns the
+    number of responses changed."""
+    rows = session.execute(
+        select(Response.id, Response.characteristics).where(
+            Response.wave_id == study.id,
+            Response.anonymous.is_(True),
+            Response.characteristics.is_not(None),
+        )
+    ).all()
+    ids = [r[0] for r in rows]
+    before = [r[1] for r in rows]
+    after = anonymity.generalise_snapshots(before, min_group_size=study.min_group_size)
+    changed = [(i, a) for i, b, a in zip(ids, before, after, strict=True) if (b or None) != a]
+    for response_id, snapshot in changed:
+        session.execute(
+            update(Response).where(Response.id == response_id).values(characteristics=snapshot)
+        )
+    return len(changed)
+
+
+def forget_reminders(session: Session, study_id: int) -> int:
+    """Delete the study's reminder e-mails from the outbox (called when fieldwork
+    closes): a sent reminder says its recipient had not completed by that day, which
+    with the completion dates narrows down whose anonymous response is whose (privacy
+    review D6). Reminders still pending are not wanted after fieldwork either. Returns
+    the number of rows deleted."""
+    invitations = select(Invitation.id).where(Invitation.wave_id == study_id)
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.invitation_id.in_(invitations),
+            OutboxMessage.status != "sending",
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -181,7 +182,7 @@ def _few_rows_json(
         finite.size and np.abs(finite).max() > 2**53
     ):
         return None
-    keys = [json.dumps(code) + ":" for code in codes]
+    keys = _json_keys(tuple(codes))
     dk_word = json.dumps(DONT_KNOW)
     out = []
     for i in range(values.shape[0]):
@@ -194,6 +195,12 @@ def _few_rows_json(
         ]
         out.append("{" + ",".join(parts) + "}")
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _json_keys(codes: tuple[str, ...]) -> list[str]:
+    """``'"code":'`` for each code (an instrument's codes are encoded page after page)."""
+    return [json.dumps(code) + ":" for code in codes]
 
 
 def _tokens(code: str, col: npt.NDArray[np.float64], dk: npt.NDArray[np.bool_] | None) -> pa.Array:
@@ -325,7 +332,7 @@ def decode_row(
     """One response as ``{code: value | "dk" | None}`` (for detail views)."""
     values, mask = decode([vector], [dont_know], len(codes))
     out: dict[str, float | str | None] = {}
-    for j, code in enumerate(codes):
-        v = float(values[0, j])
-        out[code] = DONT_KNOW if mask[0, j] else (None if np.isnan(v) else v)
+    flags: list[bool] = mask[0].tolist()
+    for code, v, flag in zip(codes, values[0].tolist(), flags, strict=True):
+        out[code] = DONT_KNOW if flag else (None if v != v else v)  # v != v: NaN
     return out

@@ -570,6 +570,8 @@ class CaseEvent(Base):
     by: Mapped[str] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(20))
     what: Mapped[str] = mapped_column(Text)
+
+
 class AnswerVersion(Base):
     """How often the responses of a wave have changed: a counter that database
     triggers (migration 0008) raise in the same transaction as every insert, delete
@@ -606,3 +608,20 @@ class AnswerBlock(Base):
     """How many blocks the set of this version has (a completeness check)."""
     rows: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LoginFailure(Base):
+    """One failed login, counted by the login throttle (:mod:`gapsight.web.throttle`)
+    of every process that serves the same database.
+
+    ``key`` is the SHA-256 of ``"email:<address>"`` or ``"client:<IP address>"`` — the
+    throttle needs to count, not to know who — and ``failed_at`` is Unix time in
+    seconds. Rows older than the throttle's window are deleted as new failures come in.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_failed_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[float] = mapped_column(Float, index=True)

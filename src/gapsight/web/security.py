@@ -1,4 +1,4 @@
-"""CSRF protection, security headers and the failed-login throttle.
+"""CSRF protection, security headers and the request body limit.
 
 **CSRF** (synchroniser token): each session gets a random token
 (:func:`csrf_token`); every form that changes something carries it in a hidden field
@@ -18,29 +18,14 @@ limit is answered with the 413 page without reading the body; a body sent withou
 length (chunked) is counted while it is read and refused with 413 as soon as it passes
 the limit. Nothing of such a request reaches a service.
 
-**Login throttle** (:class:`LoginThrottle`): after :data:`MAX_FAILURES` failed logins
-for one e-mail address or from one client address within :data:`WINDOW_SECONDS`,
-further attempts are refused with 429 until the window has passed. Password checks
-themselves take the same time whether or not the account exists
-(:func:`gapsight.services.users.authenticate`). The counter lives in the process: with
-several workers each keeps its own, which still bounds guessing.
-
-Example::
-
-    >>> t = LoginThrottle(clock=lambda: 0.0)
-    >>> for _ in range(MAX_FAILURES):
-    ...     t.failed("a@example.org", "10.0.0.1")
-    >>> t.blocked("a@example.org", "10.0.0.2"), t.blocked("b@example.org", "10.0.0.3")
-    (True, False)
+The failed-login throttle is :mod:`gapsight.web.throttle` (shared through the
+database by every worker).
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 
 from fastapi import HTTPException
@@ -50,11 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "CSP",
-    "MAX_FAILURES",
-    "WINDOW_SECONDS",
     "BodyLimit",
     "CsrfFailed",
-    "LoginThrottle",
     "SecurityHeaders",
     "csrf_protect",
     "csrf_token",
@@ -185,62 +167,3 @@ class BodyLimit:
             return message
 
         await self.app(scope, counting_receive, send)
-
-
-MAX_FAILURES = 5
-"""Failed logins allowed per e-mail address or client address within the window."""
-WINDOW_SECONDS = 15 * 60
-_MAX_KEYS = 10_000
-
-
-class LoginThrottle:
-    """Counts recent failed logins per e-mail address and per client address."""
-
-    def __init__(
-        self,
-        *,
-        max_failures: int = MAX_FAILURES,
-        window: float = WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _keys(email: str, client: str) -> tuple[str, str]:
-        return "email:" + email.strip().lower(), "client:" + client
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
-
-    def blocked(self, email: str, client: str) -> bool:
-        """Whether a login for ``email`` from ``client`` must be refused now."""
-        now = self.clock()
-        with self._lock:
-            return any(
-                len(self._recent(k, now)) >= self.max_failures for k in self._keys(email, client)
-            )
-
-    def failed(self, email: str, client: str) -> None:
-        """Record a failed login."""
-        now = self.clock()
-        with self._lock:
-            for key in self._keys(email, client):
-                self._recent(key, now).append(now)
-            if len(self._failures) > _MAX_KEYS:
-                # Guessing many addresses must not grow memory without bound: drop the
-                # keys whose failures have all expired.
-                for key in list(self._failures):
-                    if not self._recent(key, now):
-                        del self._failures[key]
-
-    def succeeded(self, email: str) -> None:
-        """Forget the failures of ``email`` after a successful login."""
-        with self._lock:
-            self._failures.pop(self._keys(email, "")[0], None)

@@ -172,3 +172,56 @@ def test_nothing_stored_links_an_anonymous_response_to_its_invitation(
         page_text = client.get(f"/r/{tokens[anon_a]}/done").text
     for r in anonymous:
         assert str(r.id) not in page_text
+
+
+def test_closing_fieldwork_seals_snapshots_and_forgets_reminders(
+    db_engine: Engine, field_study: Callable[..., Any]
+) -> None:
+    """Privacy review D5 and D6. During fieldwork a snapshot is k-anonymous among the
+    *invited*: segment B has three invited contacts, so B's only respondent keeps "B".
+    But ``invitations.completed`` tells who responded, so at closing the snapshot must
+    be shared by enough *responses*; and the sent reminders (who had not completed by
+    when) are deleted."""
+    from gapsight.services import studies
+    from gapsight.store.models import OutboxMessage
+
+    segments = ["A", "A", "A", "B", "B", "B"]
+    study_id, tokens = field_study(
+        db_engine, instrument="cvs", anonymity_mode="anonymous", n=6, segments=segments
+    )
+    ids = list(tokens)
+    (page,) = paginate(CVS, CVS.modules)
+    for who in (ids[0], ids[1], ids[2], ids[3]):  # three of A, one of B
+        link = Link("personal", tokens[who])
+        assert respondent.submit(db_engine, link, 1, _form(page, "8"), now=AFTERNOON).saved
+
+    def snapshots() -> list[str]:
+        with unit_of_work(db_engine) as session:
+            found = session.scalars(select(Response.characteristics).where(Response.anonymous))
+            return sorted(str(c) for c in found)
+
+    assert snapshots() == sorted(["{'segment': 'A'}"] * 3 + ["{'segment': 'B'}"])
+    with unit_of_work(db_engine) as session:
+        for n, (invitation, kind, status) in enumerate(
+            [
+                (ids[4], "reminder", "sent"),
+                (ids[5], "reminder", "pending"),
+                (ids[4], "invitation", "sent"),
+            ]
+        ):
+            session.add(
+                OutboxMessage(
+                    kind=kind,
+                    dedupe_key=f"{kind}:{invitation}:{n}",
+                    recipient=f"klant{n}@example.org",
+                    subject="Herinnering",
+                    invitation_id=invitation,
+                    status=status,
+                )
+            )
+    with unit_of_work(db_engine) as session:
+        studies.set_status(session, study_id, "closed")
+    assert snapshots() == sorted(["{'segment': 'A'}"] * 3 + ["None"])
+    with unit_of_work(db_engine) as session:
+        kinds = sorted(session.scalars(select(OutboxMessage.kind)))
+    assert kinds == ["invitation"]

@@ -222,3 +222,38 @@ def test_anonymous_storage_keeps_no_respondent_key(db_engine: Engine) -> None:
         )
         wave_id = study.id
     assert load_wave(db_engine, wave_id).respondent_keys == [None, None]
+
+
+def test_anonymous_characteristics_are_sealed_over_the_closed_wave(db_engine: Engine) -> None:
+    """Privacy review D4: anonymous imported responses keep only the characteristics
+    each shares with at least the minimum group size of the wave's responses — at
+    closing (over the whole wave), or at once when the wave is closed already;
+    identified ones keep everything."""
+    from gapsight.services.studies import set_status
+
+    chars = pd.DataFrame({"region": ["N"] * 4 + ["S"], "segment": ["A", "A", "A", "B", "A"]})
+    rows = [[5, 4, 3]] * 5
+    with unit_of_work(db_engine) as session:
+        open_wave = make_study(session, min_group_size=3)
+        store_table(session, open_wave.id, table(rows, characteristics=chars), anonymous=True)
+        closed = make_study(session, min_group_size=3)
+        set_status(session, closed.id, "fieldwork")
+        set_status(session, closed.id, "closed")
+        store_table(session, closed.id, table(rows, characteristics=chars), anonymous=True)
+        identified = make_study(session, min_group_size=3)
+        store_table(session, identified.id, table(rows, characteristics=chars), anonymous=False)
+        set_status(session, identified.id, "fieldwork")
+        set_status(session, identified.id, "closed")
+        ids = open_wave.id, closed.id, identified.id
+    # In fieldwork: as imported (the residual risk of review D5).
+    assert load_wave(db_engine, ids[0]).matrix.characteristics["segment"].tolist()[3] == "B"
+    with unit_of_work(db_engine) as session:
+        set_status(session, ids[0], "fieldwork")
+        set_status(session, ids[0], "closed")
+    for wave_id in ids[:2]:
+        c = load_wave(db_engine, wave_id).matrix.characteristics
+        # (N, A) ×3 stay; (N, B) and (S, A) are alone, and so would be N and S alone.
+        assert c["region"].tolist() == ["N", "N", "N", None, None]
+        assert c["segment"].tolist() == ["A", "A", "A", None, None]
+    kept = load_wave(db_engine, ids[2]).matrix.characteristics
+    assert kept["segment"].tolist() == ["A", "A", "A", "B", "A"]

@@ -134,6 +134,7 @@ def test_missing_and_out_of_range_answers_are_explained_and_nothing_is_lost(
         {"zz_unknown": "3"},  # an item the page does not ask
         {"_page": "2"},  # the hidden page number tampered with
         {"e01": "dk"},  # don't know on an expectation (only perceptions offer it)
+        {f"x{i}": "1" for i in range(1001)},  # more fields than the reader accepts
     ],
 )
 def test_tampered_forms_get_400_and_store_nothing(
@@ -305,3 +306,22 @@ def test_closing_fieldwork_erases_what_could_resume_an_unfinished_response(
     (response,) = _responses(db)
     assert response.resume_hash is None and response.status == "partial"
     assert client.get(f"/r/{token}").status_code == 410
+
+
+def test_text_answers_keep_their_characters(
+    client: TestClient, db: Engine, field_study: Callable[..., Any]
+) -> None:
+    """The URL-encoded reader decodes percent-escaped UTF-8 and ``+`` like a browser."""
+    modules = {"control": True}
+    _, tokens = field_study(db, modules=modules)
+    token = next(iter(tokens.values()))
+    pages = paginate(SERVQUAL, modules)
+    (page,) = [p for p in pages if "ctl_relationship_other" in p.codes]
+    for earlier in pages[: page.number - 1]:
+        sent = client.post(f"/r/{token}/p/{earlier.number}", data=valid_answers(SERVQUAL, earlier))
+        assert sent.status_code == 303
+    text = "Café + thé, 100% goed & meer"
+    answers = {**valid_answers(SERVQUAL, page), "ctl_relationship_other": text}
+    assert client.post(f"/r/{token}/p/{page.number}", data=answers).status_code == 303
+    (stored,) = _responses(db)
+    assert stored.texts == {"ctl_relationship_other": text}

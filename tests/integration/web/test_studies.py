@@ -303,3 +303,93 @@ def test_fieldwork_page_counts_and_suppression(
     assert hidden_cell(south) == hidden_cell(east)
     dutch = browser.get(f"/studies/{study_id}/fieldwork?lang=nl").text
     assert "minder dan 5 antwoorden" in dutch and "<dt>Bruto respons</dt><dd>70.0%</dd>" in dutch
+
+
+# -- the open link (anonymous studies) ---------------------------------------------
+
+
+def _open_link(engine: Engine, study_id: int) -> str | None:
+    with unit_of_work(engine) as session:
+        return get_study(session, study_id).open_link
+
+
+def test_a_coordinator_switches_the_open_link_on_and_off(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    from gapsight.services.studies import set_status
+
+    study_id = small_study(web_engine, people["acme"], anonymity_mode="anonymous")
+    with unit_of_work(web_engine) as session:
+        set_status(session, study_id, "fieldwork")
+    as_role(browser, "coordinator")
+    page = browser.get(f"/studies/{study_id}")
+    assert "No open link." in page.text and 'value="on"' in page.text
+    assert "/o/" not in page.text
+
+    on = browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "on"}, token_from=f"/studies/{study_id}"
+    )
+    assert on.status_code == 303
+    public = _open_link(web_engine, study_id)
+    assert public is not None and len(public) >= 22  # 128 bits, URL-safe base64
+    page = browser.get(f"/studies/{study_id}")
+    assert "The open link is on" in page.text  # the flash message
+    assert f'value="http://127.0.0.1:8000/o/{public}" readonly' in page.text
+    assert 'for="open-link-url"' in page.text  # labelled
+    respondent = browser.get(f"/o/{public}")
+    assert respondent.status_code == 200 and 'action="/o/' in respondent.text
+
+    # Switching on again keeps the same address (links already published stay valid).
+    browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "on"}, token_from=f"/studies/{study_id}"
+    )
+    assert _open_link(web_engine, study_id) == public
+
+    off = browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "off"}, token_from=f"/studies/{study_id}"
+    )
+    assert off.status_code == 303
+    assert _open_link(web_engine, study_id) is None
+    page = browser.get(f"/studies/{study_id}")
+    assert "The open link is off" in page.text and f"/o/{public}" not in page.text
+    assert browser.get(f"/o/{public}").status_code == 404
+
+
+def test_identified_studies_have_no_open_link(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    study_id = small_study(web_engine, people["acme"], anonymity_mode="identified")
+    as_role(browser, "coordinator")
+    page = browser.get(f"/studies/{study_id}")
+    assert "Open link" not in page.text
+    forged = browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "on"}, token_from=f"/studies/{study_id}"
+    )
+    assert forged.status_code == 409
+    assert _open_link(web_engine, study_id) is None
+
+
+def test_the_open_link_needs_a_coordinator_of_the_organisation(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    study_id = small_study(web_engine, people["acme"], anonymity_mode="choice")
+    as_role(browser, "viewer")
+    page = browser.get(f"/studies/{study_id}")
+    assert "No open link." in page.text and 'value="on"' not in page.text
+    denied = browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "on"}, token_from=f"/studies/{study_id}"
+    )
+    assert denied.status_code == 403
+    browser.submit("/logout", token_from="/studies")
+    assert browser.login("coordinator@other.example").status_code == 303
+    other = browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "on"}, token_from="/studies"
+    )
+    assert other.status_code in (403, 404)
+    browser.submit("/logout", token_from="/studies")
+    as_role(browser, "coordinator")
+    bad = browser.submit(
+        f"/studies/{study_id}/open-link", {"action": "maybe"}, token_from="/studies"
+    )
+    assert bad.status_code == 400
+    assert _open_link(web_engine, study_id) is None

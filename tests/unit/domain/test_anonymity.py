@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from gapsight.domain.anonymity import (
     RESPONSE_ID_RANGE,
     coarse_time,
+    generalise_snapshots,
     keeps_choice,
     response_id,
     safe_snapshot,
@@ -101,3 +102,51 @@ def test_every_snapshot_is_shared_by_enough_invitees(
     ]
     for snapshot in set(snapshots):
         assert snapshots.count(snapshot) >= min(k, len(sample))
+
+
+def test_a_snapshot_too_rare_among_responses_is_shortened() -> None:
+    # Among the *invited*, segment B of region N may be common; among the responses
+    # it is one: that response keeps only what it shares with two others.
+    snapshots = [
+        {"region": "N", "segment": "A"},
+        {"region": "N", "segment": "A"},
+        {"region": "N", "segment": "A"},
+        {"region": "N", "segment": "B"},
+        {"region": "S", "segment": "A"},
+        None,
+    ]
+    out = generalise_snapshots(snapshots, min_group_size=3)
+    assert out[:3] == [{"region": "N", "segment": "A"}] * 3
+    # {region N} alone is held by this response only, so it goes too; so does S's.
+    assert out[3:] == [None, None, None]
+    assert snapshots[3] == {"region": "N", "segment": "B"}  # the input is not changed
+
+
+def test_shortened_snapshots_can_form_a_group_together() -> None:
+    snapshots = [{"region": "N", "segment": s} for s in "ABCD"] + [{"region": "N"}]
+    assert generalise_snapshots(snapshots, min_group_size=3) == [{"region": "N"}] * 5
+
+
+_SNAPSHOT = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "region": st.sampled_from(["N", "S"]),
+            "segment": st.sampled_from(["A", "B", "C"]),
+            "size": st.integers(1, 3),
+        },
+    ),
+)
+
+
+@given(st.lists(_SNAPSHOT, max_size=40), st.integers(2, 6))
+def test_every_generalised_snapshot_is_shared_by_enough_responses(
+    snapshots: list[dict[str, object] | None], k: int
+) -> None:
+    out = generalise_snapshots(snapshots, min_group_size=k)
+    assert len(out) == len(snapshots)
+    for before, after in zip(snapshots, out, strict=True):
+        assert after is None or (after and after.items() <= (before or {}).items())
+        if after:
+            assert sum(1 for other in out if other == after) >= k

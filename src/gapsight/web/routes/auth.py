@@ -4,7 +4,8 @@ A successful login starts a fresh session (new CSRF token, the old session's con
 dropped, so a session fixed by an attacker before login is useless afterwards) and
 goes to ``next`` when that is a path on this site. Failed logins say only that the
 combination is wrong (not whether the address exists) and are throttled
-(:class:`gapsight.web.security.LoginThrottle`).
+(:class:`gapsight.web.throttle.LoginThrottle`, shared by all workers through the
+database).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from gapsight.web.deps import SESSION_USER, engine, optional_user
 from gapsight.web.i18n import SESSION_KEY as LANG_KEY
 from gapsight.web.i18n import gettext_for
 from gapsight.web.routes import html_router
-from gapsight.web.security import LoginThrottle
 from gapsight.web.templating import flash, render
+from gapsight.web.throttle import LoginThrottle
 
 router = html_router()
 

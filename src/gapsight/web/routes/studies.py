@@ -12,6 +12,12 @@ The sample upload runs the import service (the same reader and checks as
 ``gapsight data import-sample``): a rejected file shows the first problems (capped,
 with the total) and stores nothing. Launching moves the study to fieldwork; closing
 asks for confirmation first.
+
+The **open link** of an anonymous study (``anonymous`` or ``choice``;
+:mod:`gapsight.services.links`) is switched on and off on the study page
+(``POST /studies/<id>/open-link`` with ``action=on|off``); while on, the page shows
+the address to publish (``<public url>/o/<public id>``). Identified studies get no
+such button, and a forged request for one is answered 409.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from gapsight.instruments import builtin_ids, load_builtin
 from gapsight.io import FORMATS, ImportRejected
 from gapsight.services import imports as import_service
 from gapsight.services import instruments as instrument_service
+from gapsight.services import links as link_service
 from gapsight.services import organisations as organisation_service
 from gapsight.services import studies as study_service
 from gapsight.services.characteristics import types_of
@@ -263,11 +270,46 @@ def show(request: Request, study_id: int, user: CurrentUser = Depends(viewer)) -
         info = study_service.info(study)
         characteristics = types_of(study)
         org_name = organisation_service.get_organisation(session, study.organisation_id).name
+        public = study.open_link
+    settings = request.app.state.settings
     return render(
         request,
         "studies/show.html",
-        {"study": info, "characteristics": characteristics, "organisation_name": org_name},
+        {
+            "study": info,
+            "characteristics": characteristics,
+            "organisation_name": org_name,
+            "open_link_allowed": info.anonymity_mode != "identified",
+            "open_link": f"{settings.public_url}/o/{public}" if public else None,
+        },
     )
+
+
+@router.post("/studies/{study_id}/open-link")
+async def open_link(
+    request: Request, study_id: int, user: CurrentUser = Depends(coordinator)
+) -> Response:
+    """Switch the study's open link on (``action=on``) or off (``action=off``)."""
+    _ = gettext_for(request)
+    action = (await request.form()).get("action")
+    if action not in ("on", "off"):
+        raise HTTPException(status_code=400)
+    with unit_of_work(engine(request)) as session:
+        _study(session, user, study_id)
+        if action == "off":
+            link_service.disable_open_link(session, study_id)
+        else:
+            try:
+                link_service.enable_open_link(session, study_id)
+            except ValueError:
+                raise HTTPException(status_code=409) from None
+    flash(
+        request,
+        _("The open link is on: anyone with the address can answer, anonymously.")
+        if action == "on"
+        else _("The open link is off: its address no longer works."),
+    )
+    return RedirectResponse(f"/studies/{study_id}", status_code=303)
 
 
 def _sample_page(
