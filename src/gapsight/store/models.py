@@ -55,6 +55,7 @@ from gapsight.domain.actions import LEVELS as ACTION_LEVELS
 from gapsight.domain.signals import CHANNELS as SIGNAL_CHANNELS
 from gapsight.domain.signals import STATUSES as SIGNAL_STATUSES
 from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
+from gapsight.domain.verdicts import VERDICTS
 
 __all__ = [
     "ACTION_LEVELS",
@@ -72,6 +73,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "CharacteristicDefinition",
+    "GapVerdict",
     "ImprovementAction",
     "InstrumentVersion",
     "Invitation",
@@ -83,6 +85,7 @@ __all__ = [
     "SignalUpdate",
     "Study",
     "User",
+    "WaveLink",
 ]
 
 STUDY_STATUSES = ("draft", "fieldwork", "closed")
@@ -496,3 +499,39 @@ class ReportText(Base):
     )
     recommendations: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = _now()
+
+
+class GapVerdict(Base):
+    """A verdict people recorded on gap 2, 3 or 4 for a wave (see
+    :mod:`gapsight.domain.verdicts`): present, partly or absent, why, and optionally a
+    measured share."""
+
+    __tablename__ = "gap_verdicts"
+    __table_args__ = (
+        CheckConstraint("gap IN (2, 3, 4)", name="gap"),
+        CheckConstraint(_in("verdict", VERDICTS), name="verdict"),
+        CheckConstraint("size IS NULL OR (size >= 0 AND size <= 1)", name="size"),
+    )
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    gap: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class WaveLink(Base):
+    """A mirror, prediction or employee wave and the customer wave it is compared with
+    (its report shows gaps 1, 6, 7, the mirror chart and the employee feedback)."""
+
+    __tablename__ = "wave_links"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), index=True
+    )
