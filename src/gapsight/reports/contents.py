@@ -258,6 +258,11 @@ def _conclusions(inp: ReportInputs, lang: Lang) -> list[Block]:
                 high=_fmt(a.nps.ci_high, lang, 0),
             )
         )
+    from gapsight.reports.gaps import mirror_conclusion
+
+    mirror = mirror_conclusion(inp, lang)
+    if mirror is not None:
+        items.append(mirror)
     blocks: list[Block] = [Paragraph("", tuple(items))]
     if inp.cvs_norm is not None or inp.grade_norms:
         blocks.append(
@@ -528,7 +533,6 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         Table("items", label("table.items", lang), item_cols, tuple(item_rows), (sig_note,)),
         *_figure("servqual.items", inp, lang, label("table.items", lang)),
         *_figure("servqual.ipa", inp, lang, label("table.items", lang)),
-        *_figure("servqual.gapmodel", inp, lang, label("section.servqual", lang)),
     ]
     return Section("servqual", label("section.servqual", lang), tuple(blocks))
 
@@ -660,7 +664,13 @@ def _scores(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
             label("col.p", lang),
         )
         note = label("note.changes", lang, level=f"α = {_fmt(1 - conf, lang, 2)}")
-        blocks.append(Table("changes", label("table.changes", lang), ccols, tuple(crows), (note,)))
+        if inp.paired:
+            how = label("note.changes_paired", lang, matched=inp.matched)
+        else:
+            how = label("note.changes_welch", lang, matched=inp.matched, n=inp.current.n)
+        blocks.append(
+            Table("changes", label("table.changes", lang), ccols, tuple(crows), (note, how))
+        )
     return Section("scores", label("section.scores", lang), tuple(blocks))
 
 
@@ -992,7 +1002,10 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         sq = _servqual(inputs, a, lg)
         if sq is not None:
             results.append(sq)
+        from gapsight.reports.gaps import gap_section
+
         results += [
+            gap_section(inputs, lg),
             _scores(inputs, a, lg),
             _reliability(inputs, a, lg),
             _descriptives(inputs, a, lg),

@@ -47,7 +47,8 @@ def _environment() -> Environment:
 def column_widths(table: Table) -> list[float]:
     """Column widths in percent for a fixed table layout (WeasyPrint's automatic layout
     measures every cell twice and dominates the PDF time): columns of long text get a
-    share by their average text length, numbers a narrow share."""
+    share by their average text length (but room for their longest word, which would
+    otherwise be broken mid-word), numbers a narrow share."""
     weights = []
     for j, heading in enumerate(table.columns):
         cells = [row[j] for row in table.rows if j < len(row)]
@@ -57,7 +58,8 @@ def column_widths(table: Table) -> list[float]:
             avg = sum(len(t) for t in texts) / len(texts)
             widest = max(len(t) for t in texts)
             short = widest / 7 if widest <= 16 else 0.0  # codes: never wrap them
-            weights.append(min(8.0, max(1.4, avg / 8, longest_word / 7, short)))
+            word = max((len(w) for t in texts for w in t.split()), default=1) / 6.5
+            weights.append(min(8.0, max(1.4, avg / 8, longest_word / 7, short, word)))
         else:
             weights.append(max(1.0, longest_word / 7))
     total = sum(weights) or 1.0
