@@ -24,7 +24,7 @@ from gapsight.reports.model import Block, Cell, Num, Paragraph, Section, Table
 from gapsight.services.comparisons import COMPARISONS
 from gapsight.services.reporting import ReportInputs
 
-__all__ = ["gap_section", "mirror_conclusion"]
+__all__ = ["dimension_name", "gap_section", "item_name", "mirror_conclusion"]
 
 _GROUPS = {x.label: (x.reference, x.comparison) for x in COMPARISONS}
 
@@ -89,13 +89,27 @@ def _overview(inputs: ReportInputs, lang: Lang) -> list[Block]:
     ]
 
 
-def _dimension_name(inputs: ReportInputs, key: str, lang: Lang) -> str:
-    """``perception.reliability`` → "Reliability (perception)"."""
+def dimension_name(inputs: ReportInputs, key: str, lang: Lang) -> str:
+    """A comparison's dimension key as a reader names it: ``perception.reliability`` →
+    "Reliability (perception)", ``kto_service`` → "Report grade Service"."""
     part, _, dim = key.rpartition(".")
     name = c.dimension_label(inputs.instrument, dim, lang)
     if part in ("expectation", "perception"):
         return f"{name} ({label(f'part.{part}', lang)})"
+    if dim.startswith("kto_"):
+        return label("measure.grade", lang, dimension=name)
     return name
+
+
+def item_name(inputs: ReportInputs, code: str, lang: Lang) -> str:
+    """A compared item as a sentence names it: grades and CVS questions by their
+    measure, statements by code and dimension (``p07, Reliability``)."""
+    if code.startswith(("grade_", "cvs_")):
+        return c.measure_label(code, inputs.instrument, lang)
+    item = c._item(inputs.instrument, code)
+    if item is not None and item.dimension:
+        return f"{code}, {c.dimension_label(inputs.instrument, item.dimension, lang)}"
+    return code
 
 
 def _comparison(inputs: ReportInputs, gaps: MirrorGaps, lang: Lang) -> Section:
@@ -115,7 +129,7 @@ def _comparison(inputs: ReportInputs, gaps: MirrorGaps, lang: Lang) -> Section:
     flag = label("flag.yes", lang)
     dim_rows: list[tuple[Cell, ...]] = [
         (
-            _dimension_name(inputs, d.dimension, lang),
+            dimension_name(inputs, d.dimension, lang),
             c._num(d.reference_mean),
             c._num(d.comparison_mean),
             c._num(d.gap, signed=True, mark="*" if c._significant(d.p_adjusted, conf) else ""),
@@ -209,6 +223,7 @@ def mirror_conclusion(inputs: ReportInputs, lang: Lang) -> str | None:
     if not flagged:
         return label("conclusion.mirror_none", lang)
     top = ", ".join(
-        f"{i.code} ({c._fmt(i.gap, lang, 2, signed=True)})" for i in flagged[:3]
+        f"{item_name(inputs, i.code, lang)} ({c._fmt(i.gap, lang, 2, signed=True)})"
+        for i in flagged[:3]
     )
     return label("conclusion.mirror", lang, count=len(flagged), items=top)

@@ -393,9 +393,9 @@ LABELS: dict[str, dict[str, str]] = {
     "summary.followup": {"nl": "Opvolging", "en": "Follow-up"},
     "summary.followup_missing": {
         "nl": "Cijfers over de opvolging van promotors en criticasters (op tijd afgehandeld) "
-        "zijn in deze versie nog niet in de samenvatting opgenomen.",
+        "zijn niet beschikbaar: er is geen casusregistratie aan gapsight gekoppeld.",
         "en": "Figures on the follow-up of promoters and detractors (handled on time) are "
-        "not yet part of the summary in this version.",
+        "not available: no case register is connected to gapsight.",
     },
     "summary.more": {
         "nl": "Het volledige onderzoeksrapport bevat de methode, de respons, alle resultaten, "
@@ -601,6 +601,122 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Welch test (waves as independent samples): {matched} of the {n} respondents "
         "also answered the previous wave; a paired test needs at least half.",
     },
+    # feedback reports
+    "feedback.customer.title": {
+        "nl": "U zei, wij deden: terugkoppeling aan onze klanten",
+        "en": "You said, we did: feedback to our customers",
+    },
+    "feedback.employee.title": {
+        "nl": "Terugkoppeling aan medewerkers",
+        "en": "Feedback to employees",
+    },
+    "feedback.customer.intro": {
+        "nl": "{n} klanten vulden onze vragenlijst in. Hartelijk dank! Hieronder leest u in "
+        "het kort wat u ons vertelde en wat {organisation} ermee doet. De resultaten zijn "
+        "samengevat voor alle klanten samen: niemand is herkenbaar.",
+        "en": "{n} customers answered our questionnaire. Thank you! Below, in short, is what "
+        "you told us and what {organisation} does with it. The results are summarised for "
+        "all customers together: no one can be recognised.",
+    },
+    "feedback.customer.thanks": {
+        "nl": "We meten opnieuw bij de volgende meting en laten u dan weer weten wat er "
+        "veranderd is.",
+        "en": "We will measure again in the next wave and let you know again what has changed.",
+    },
+    "feedback.employee.intro": {
+        "nl": "{n} klanten beantwoordden '{name}'. Dit is wat zij van onze dienstverlening "
+        "vinden, samengevat voor alle klanten samen.",
+        "en": "{n} customers answered '{name}'. This is what they think of our service, "
+        "summarised for all customers together.",
+    },
+    "feedback.employee.mto_intro": {
+        "nl": "{n} collega's vulden '{name}' anoniem in. Gemiddelde per vraag.",
+        "en": "{n} colleagues answered '{name}' anonymously. Mean per question.",
+    },
+    "feedback.employee.mirror_intro": {
+        "nl": "Collega's met klantcontact vulden de klantvragenlijst in zoals zij denken dat "
+        "klanten dat doen. Een positief verschil: wij denken dat klanten ons beter "
+        "waarderen dan zij doen.",
+        "en": "Customer-contact colleagues answered the customer questionnaire as they "
+        "expect customers to. A positive difference: we think customers rate us better "
+        "than they do.",
+    },
+    "feedback.said": {"nl": "Wat u ons vertelde", "en": "What you told us"},
+    "feedback.did": {"nl": "Wat we ermee deden", "en": "What we did"},
+    "feedback.next": {"nl": "En nu", "en": "What next"},
+    "feedback.customers": {"nl": "Wat klanten vinden", "en": "What customers think"},
+    "feedback.mto": {"nl": "Medewerkersonderzoek", "en": "Employee survey"},
+    "feedback.mirror": {
+        "nl": "Kennen wij onze klanten? (spiegelonderzoek)",
+        "en": "Do we know our customers? (mirror survey)",
+    },
+    "feedback.numbers": {"nl": "De belangrijkste cijfers", "en": "The key numbers"},
+    "feedback.mto_items": {"nl": "Resultaten per vraag", "en": "Results per question"},
+    "feedback.best": {
+        "nl": "Het best scoort: {dimension}.",
+        "en": "Best: {dimension}.",
+    },
+    "feedback.worst": {
+        "nl": "Hier blijven we het meest achter bij wat klanten verwachten: {dimension}.",
+        "en": "Where we fall furthest short of what customers expect: {dimension}.",
+    },
+    "feedback.shortfalls": {
+        "nl": "De drie punten waarop we het meest tekortschieten:",
+        "en": "The three points where we fall short most:",
+    },
+    "feedback.actions": {"nl": "Verbeteracties", "en": "Improvement actions"},
+    "feedback.action.done": {"nl": "afgerond", "en": "done"},
+    "feedback.action.doing": {"nl": "in uitvoering", "en": "under way"},
+    "col.action": {"nl": "Actie", "en": "Action"},
+    "col.status": {"nl": "Stand", "en": "Status"},
+    "col.result": {"nl": "Resultaat", "en": "Result"},
+    "feedback.no_actions": {
+        "nl": "Er zijn nog geen verbeteracties vastgelegd.",
+        "en": "No improvement actions have been recorded yet.",
+    },
+    "feedback.no_wave": {
+        "nl": "Er zijn geen resultaten.",
+        "en": "There are no results.",
+    },
+    "feedback.too_few": {
+        "nl": "Te weinig antwoorden om resultaten te tonen (minimaal {min_n}, zodat niemand "
+        "herkenbaar is).",
+        "en": "Too few answers to show results (at least {min_n}, so that no one can be "
+        "recognised).",
+    },
+    "feedback.no_employee": {
+        "nl": "Er is geen medewerkersonderzoek aan deze meting gekoppeld.",
+        "en": "No employee survey is linked to this wave.",
+    },
+    "feedback.no_mirror": {
+        "nl": "Er is geen spiegelonderzoek aan deze meting gekoppeld.",
+        "en": "No mirror survey is linked to this wave.",
+    },
+    "feedback.too_few_mirror": {
+        "nl": "Te weinig deelnemers aan het spiegelonderzoek om resultaten te tonen.",
+        "en": "Too few took part in the mirror survey to show results.",
+    },
+    "feedback.suppressed": {
+        "nl": "• = minder dan {min_n} antwoorden, niet getoond zodat niemand herkenbaar is.",
+        "en": "• = fewer than {min_n} answers, not shown so that no one can be recognised.",
+    },
+    "feedback.enps": {
+        "nl": "eNPS (zou u ons aanbevelen als werkgever?): {score} (BI {low} tot {high}).",
+        "en": "eNPS (would you recommend us as an employer?): {score} (CI {low} to {high}).",
+    },
+    "feedback.staff_expected": {"nl": "Verwacht door ons", "en": "Expected by us"},
+    # management summary: loop metrics
+    "summary.loop": {
+        "nl": "Opvolging van promotors en criticasters",
+        "en": "Follow-up of promoters and detractors",
+    },
+    "summary.loop.flagged": {"nl": "Gesignaleerd", "en": "Flagged"},
+    "summary.loop.closed": {"nl": "Afgehandeld", "en": "Closed"},
+    "summary.loop.on_time": {"nl": "Op tijd afgehandeld", "en": "Closed on time"},
+    "summary.loop.overdue": {"nl": "Open en te laat", "en": "Open and overdue"},
+    "summary.trend": {"nl": "De ontwikkeling", "en": "The trend"},
+    "col.share": {"nl": "Aandeel", "en": "Share"},
+    "col.difference": {"nl": "Verschil", "en": "Difference"},
 }
 """``key → {"nl": …, "en": …}``; both languages for every key (a test checks it)."""
 

@@ -67,15 +67,21 @@ class Group:
     min_group_size: int
 
 
-def _codes(instrument: Instrument, ref: ResponseMatrix, cmp: ResponseMatrix, items: str) -> list[str]:
+def _codes(
+    instrument: Instrument, ref: ResponseMatrix, cmp: ResponseMatrix, items: str
+) -> list[str]:
+    """The numeric items both groups answered, of the parts ``items`` compares."""
     out = []
     for item in instrument.items():
         code = item.code
         if not (ref.has(code) and cmp.has(code)) or not instrument.scale_of(code).numeric:
             continue
-        if items == "expectations" and item.part in PREDICTION_PARTS:
-            out.append(code)
-        elif items == "mirror" and item.part not in MIRROR_SKIPPED_PARTS:
+        wanted = (
+            item.part in PREDICTION_PARTS
+            if items == "expectations"
+            else item.part not in MIRROR_SKIPPED_PARTS
+        )
+        if wanted:
             out.append(code)
     return out
 

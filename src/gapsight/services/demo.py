@@ -216,15 +216,22 @@ def _report_records(session: Session, organisation_id: int, ids: dict[str, int])
         causes=[CauseLink("survey_dimension", "responsiveness")],
         measurement=Measurement("survey_dimension_gap", "responsiveness", baseline=-0.6),
     )
-    steps = (
-        ("do", {"owner": "Teamleider servicedesk", "plan": "Belafspraak in het "
-                "meldingssysteem; dagelijkse lijst", "due": dt.date(2026, 1, 31)}),
-        ("check", {"check_result": "Norm gehaald in 91 % van de meldingen"}),
-        ("act", {"act_decision": "Werkwijze vastgelegd voor alle teams"}),
-        ("done", {}),
+    actions.advance_action(
+        session,
+        done.id,
+        "do",
+        now=now,
+        owner="Teamleider servicedesk",
+        plan="Belafspraak in het meldingssysteem; dagelijkse lijst",
+        due=dt.date(2026, 1, 31),
     )
-    for status, fields in steps:
-        actions.advance_action(session, done.id, status, now=now, **fields)  # type: ignore[arg-type]
+    actions.advance_action(
+        session, done.id, "check", now=now, check_result="Norm gehaald in 91 % van de meldingen"
+    )
+    actions.advance_action(
+        session, done.id, "act", now=now, act_decision="Werkwijze vastgelegd voor alle teams"
+    )
+    actions.advance_action(session, done.id, "done", now=now)
     under_way = actions.create_action(
         session,
         organisation_id,

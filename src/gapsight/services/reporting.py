@@ -70,8 +70,8 @@ from gapsight.instruments.model import Instrument
 from gapsight.reports.model import Report
 from gapsight.services.comparisons import Group, compare
 from gapsight.services.fieldwork import fieldwork_status
-from gapsight.services.responses import WaveData, load_wave
 from gapsight.services.loop_metrics import LoopMetrics, loop_metrics_provider
+from gapsight.services.responses import WaveData, load_wave
 from gapsight.services.studies import StudyInfo
 from gapsight.services.verdicts import RecordedVerdict
 from gapsight.store.models import ImprovementAction, Invitation, Organisation, OutboxMessage
@@ -84,6 +84,7 @@ __all__ = [
     "ReportInputs",
     "Timings",
     "WaveResult",
+    "build_kind",
     "build_report",
     "key_scores",
     "render_report",
@@ -478,9 +479,7 @@ def report_inputs(
     groups = {k: Group(r.matrix, r.study.min_group_size) for k, r in linked.items()}
     if wave.study.kind == "customer":
         groups["customer"] = Group(current.matrix, current.study.min_group_size)
-    comparisons, missing = compare(
-        wave.instrument, groups, confidence=wave.study.confidence_level
-    )
+    comparisons, missing = compare(wave.instrument, groups, confidence=wave.study.confidence_level)
     matched = matched_respondents(current, previous) if previous is not None else 0
     t.add("analysis", start)
     return ReportInputs(
@@ -532,8 +531,16 @@ def _actions(session: Session, organisation_id: int) -> tuple[ActionRecord, ...]
     )
 
 
-KINDS: tuple[str, ...] = ("research", "summary")
-"""``research``: the full research report; ``summary``: the management summary."""
+KINDS: tuple[str, ...] = (
+    "research",
+    "customer-feedback",
+    "employee-feedback",
+    "management",
+    "summary",
+)
+"""``research``: the full research report; ``customer-feedback`` and
+``employee-feedback``: the short feedback reports (:mod:`gapsight.reports.feedback`);
+``management`` (alias ``summary``): the management summary."""
 
 
 def build_report(
@@ -545,17 +552,31 @@ def build_report(
     timings: Timings | None = None,
 ) -> Report:
     """The report model of wave ``study_id`` in ``lang``; ``kind`` one of :data:`KINDS`."""
-    from gapsight.reports.contents import build
-    from gapsight.reports.summary import build_summary
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     t = timings or Timings()
     inputs = report_inputs(engine, study_id, lang=lang, timings=t)
     start = t.mark()
-    report = build(inputs, lang) if kind == "research" else build_summary(inputs, lang)
+    report = build_kind(inputs, lang, kind)
     t.add("build", start)
     return report
+
+
+def build_kind(inputs: ReportInputs, lang: str, kind: str) -> Report:
+    """The report model of ``kind`` (:data:`KINDS`) from computed ``inputs``."""
+    from gapsight.reports.contents import build
+    from gapsight.reports.feedback import build_customer_feedback, build_employee_feedback
+    from gapsight.reports.summary import build_summary
+
+    if kind == "research":
+        return build(inputs, lang)
+    if kind == "customer-feedback":
+        return build_customer_feedback(inputs, lang)
+    if kind == "employee-feedback":
+        return build_employee_feedback(inputs, lang)
+    if kind in ("management", "summary"):
+        return build_summary(inputs, lang)
+    raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
 
 
 def render_report(
