@@ -4,8 +4,8 @@
 (the same document the PDF is printed from); ``?format=pdf`` or ``?format=xlsx``
 downloads it; ``?kind=customer-feedback|employee-feedback|management`` chooses a short
 version instead of the research report. ``/studies/{id}/verdicts`` records the verdicts
-on gaps 2–4 that the report's gap model shows. Everything comes from :func:`gapsight.services.reporting.render_report`;
-this module only checks access and sets the response headers. Viewers may read
+on gaps 2–4 that the report's gap model shows. Everything comes from
+:func:`gapsight.services.reporting.render_report`; this module only checks access and sets the response headers. Viewers may read
 reports (they contain aggregates only, with the minimum group size enforced).
 """
 
@@ -15,11 +15,11 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from gapsight.domain.problems import InvalidInput
+from gapsight.domain.verdicts import RECORDED_GAPS, VERDICTS
 from gapsight.reports.contents import suggested_recommendations
 from gapsight.services import report_texts
 from gapsight.services import studies as study_service
-from gapsight.domain.problems import InvalidInput
-from gapsight.domain.verdicts import RECORDED_GAPS, VERDICTS
 from gapsight.services import verdicts as verdict_service
 from gapsight.services.reporting import KINDS, render_report, report_inputs
 from gapsight.store.database import unit_of_work
