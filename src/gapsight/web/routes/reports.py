@@ -6,7 +6,8 @@ downloads it; ``?kind=customer-feedback|employee-feedback|management`` chooses a
 version instead of the research report. ``/studies/{id}/verdicts`` records the verdicts
 on gaps 2–4 that the report's gap model shows. Everything comes from
 :func:`gapsight.services.reporting.render_report`; this module only checks access and
-sets the response headers. Viewers may read reports (they contain aggregates only, with the minimum group size enforced).
+sets the response headers. Viewers may read reports (they contain aggregates only,
+with the minimum group size enforced).
 """
 
 from __future__ import annotations
