@@ -93,6 +93,8 @@ def dimension_name(inputs: ReportInputs, key: str, lang: Lang) -> str:
     """A comparison's dimension key as a reader names it: ``perception.reliability`` →
     "Reliability (perception)", ``kto_service`` → "Report grade Service"."""
     part, _, dim = key.rpartition(".")
+    if dim == "cvs":
+        return label("measure.cvs", lang)
     name = c.dimension_label(inputs.instrument, dim, lang)
     if part in ("expectation", "perception"):
         return f"{name} ({label(f'part.{part}', lang)})"

@@ -65,6 +65,7 @@ ROUTERS = (
     "studies",
     "fieldwork",
     "reports",
+    "dashboard",
     "optout",
     "mailing",
     "tokens",
