@@ -242,7 +242,7 @@ def dashboard(
                         continue
                     importance.append(
                         Importance(
-                            audience=audience,  # type: ignore[arg-type]
+                            audience=audience,
                             driver=d.name,
                             result=result.key,
                             wave=name,
