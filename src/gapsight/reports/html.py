@@ -58,7 +58,7 @@ def column_widths(table: Table) -> list[float]:
             avg = sum(len(t) for t in texts) / len(texts)
             widest = max(len(t) for t in texts)
             short = widest / 7 if widest <= 16 else 0.0  # codes: never wrap them
-            word = max((len(w) for t in texts for w in t.split()), default=1) / 6.5
+            word = max((len(w) for t in texts for w in t.split()), default=1) / 5.5
             weights.append(min(8.0, max(1.4, avg / 8, longest_word / 7, short, word)))
         else:
             weights.append(max(1.0, longest_word / 7))
