@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from importlib.resources import files
 
@@ -24,7 +25,7 @@ from markupsafe import Markup
 from gapsight.reports.labels import label
 from gapsight.reports.model import Num, Report, Suppressed, Table, cell_text
 
-__all__ = ["column_widths", "render_html", "stylesheet"]
+__all__ = ["column_widths", "render_html", "stylesheet", "svg_image"]
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +42,7 @@ def _environment() -> Environment:
     env.tests["numeric"] = lambda c: isinstance(c, Num | int) and not isinstance(c, bool)
     env.tests["suppressed"] = lambda c: isinstance(c, Suppressed)
     env.filters["svg"] = Markup
+    env.globals["svg_image"] = svg_image
     return env
 
 
@@ -71,8 +73,20 @@ def stylesheet() -> str:
     return files("gapsight.reports").joinpath("templates/report.css").read_text("utf-8")
 
 
-def render_html(report: Report, *, embed: bool = False) -> str:
+def svg_image(svg: str, title: str) -> Markup:
+    """``svg`` as an ``<img>`` with a data URL: WeasyPrint then draws it with its SVG
+    renderer (still vector, text still text) instead of styling every path and text
+    element of the figure as part of the HTML document, which took a third of the PDF
+    time (see ``benchmarks/RESULTS.md``)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup('<img class="svg" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+        title, Markup(data)
+    )
+
+
+def render_html(report: Report, *, embed: bool = False, images: bool = False) -> str:
     """``report`` as HTML: a whole document, or with ``embed`` only the article (the
-    web app wraps it in its own page and links :func:`stylesheet`)."""
+    web app wraps it in its own page and links :func:`stylesheet`). ``images`` puts the
+    figures in ``<img>`` elements instead of inline (for the PDF, see :func:`svg_image`)."""
     template = _environment().get_template("report.html")
-    return template.render(report=report, embed=embed, css=Markup(stylesheet()))
+    return template.render(report=report, embed=embed, images=images, css=Markup(stylesheet()))
