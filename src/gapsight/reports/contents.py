@@ -1004,8 +1004,9 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
             results.append(sq)
         from gapsight.reports.gaps import gap_section
 
+        if inputs.current.study.kind == "customer":  # the gap model is about customers
+            results.append(gap_section(inputs, lg))
         results += [
-            gap_section(inputs, lg),
             _scores(inputs, a, lg),
             _reliability(inputs, a, lg),
             _descriptives(inputs, a, lg),
