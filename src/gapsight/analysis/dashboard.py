@@ -124,6 +124,11 @@ class DashboardMetric:
     previous: MetricValue | None
     trend: tuple[MetricValue, ...]
 
+    @property
+    def change(self) -> float | None:
+        """``current − previous`` (points; NPS points for an NPS), ``None`` for one wave."""
+        return None if self.previous is None else self.current.value - self.previous.value
+
 
 @dataclass(frozen=True)
 class Importance:

@@ -38,6 +38,7 @@ def test_values_trend_and_importance_come_from_the_core() -> None:
     assert esat.current.value == frame_value(expected.mean)
     assert esat.current.ci_low == frame_value(expected.ci_low)
     assert esat.previous is not None and esat.previous.wave == "2024"
+    assert esat.change == esat.current.value - esat.previous.value
     assert [p.wave for p in esat.trend] == ["2024", "2025"]
     enps = by_key["enps"]
     assert enps.kind == "nps"
@@ -55,7 +56,7 @@ def test_a_wave_below_the_minimum_gives_no_value() -> None:
     board = dashboard({"employees": [("2024", _wave(rng, 80)), ("2025", _wave(rng, 9))]}, min_n=10)
     esat = next(m for m in board.metrics if m.key == "esat")
     assert [p.wave for p in esat.trend] == ["2024"]
-    assert esat.previous is None
+    assert esat.previous is None and esat.change is None
     assert all(i.wave == "2024" for i in board.importance)
     empty = dashboard({"employees": [("2025", _wave(rng, 9))]}, min_n=10)
     assert empty.metrics == () and empty.importance == ()

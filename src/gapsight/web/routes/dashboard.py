@@ -54,8 +54,8 @@ def _row(metric: DashboardMetric, lang: str) -> dict[str, Any]:
         "previous": None,
         "trend": [point(v) for v in metric.trend],
     }
-    if metric.previous is not None:
-        diff = cur.value - metric.previous.value
+    if metric.previous is not None and metric.change is not None:
+        diff = metric.change
         row["previous"] = _fmt(metric.previous.value, d, lang)
         row["change"] = _fmt(diff, d, lang, signed=True)
         row["direction"] = "up" if diff > 0 else "down" if diff < 0 else "same"
