@@ -175,7 +175,11 @@ def _comparison(label: str, parts: frozenset[str]) -> Maker:
             return None
         ins = inputs.instrument
         codes = [i.code for i in gaps.items if ins.item(i.code).part in parts]
-        return fn(gaps, lang, names=item_names(inputs, lang), codes=codes or None)
+        # statements by code and dimension (their texts all start with the
+        # organisation's name, so cut short they would be indistinguishable)
+        names = {d.id: ins.text(d.label, lang) for d in ins.dimensions}
+        names.update({f"{p}.{k}": v for p in parts for k, v in list(names.items())})
+        return fn(gaps, lang, names=names, codes=codes or None)
 
     maker.__doc__ = f"The {label} comparison per question (items of parts {sorted(parts)})."
     return maker
@@ -190,7 +194,6 @@ MAKERS: dict[str, Maker] = {
     "scores.nps": _nps,
     "trend.cvs": _trend,
     "gapmodel.mirror": _comparison("mirror", frozenset({"perception"})),
-    "gapmodel.gap6": _comparison("gap6", frozenset({"expectation"})),
 }
 """Slot → maker. Slots without a maker (or whose maker returns ``None``) are left out."""
 

@@ -114,6 +114,16 @@ def item_name(inputs: ReportInputs, code: str, lang: Lang) -> str:
     return code
 
 
+def _question(inputs: ReportInputs, code: str, lang: Lang) -> str:
+    """A compared question in a table: report grades and CVS questions by their measure
+    name, statements by code and text (``p07 · … verleent een dienst …``), so the
+    chart's labels (code · dimension) can be found in the table."""
+    if code.startswith(("grade_", "cvs_")):
+        return c.measure_label(code, inputs.instrument, lang)
+    text = c._item_text(inputs.instrument, code, lang, inputs.organisation, inputs.sector)
+    return f"{code} · {text}"
+
+
 def _comparison(inputs: ReportInputs, gaps: MirrorGaps, lang: Lang) -> Section:
     ref_kind, cmp_kind = _GROUPS[gaps.label]
     ref_name, cmp_name = label(f"group.{ref_kind}", lang), label(f"group.{cmp_kind}", lang)
@@ -144,7 +154,7 @@ def _comparison(inputs: ReportInputs, gaps: MirrorGaps, lang: Lang) -> Section:
         label("col.dimension", lang),
         ref_name,
         cmp_name,
-        label("col.gap", lang),
+        label("col.comparison_gap", lang),
         label("col.p_adjusted", lang),
         label("col.flag", lang),
     )
@@ -153,8 +163,7 @@ def _comparison(inputs: ReportInputs, gaps: MirrorGaps, lang: Lang) -> Section:
     )
     item_rows: list[tuple[Cell, ...]] = [
         (
-            i.code,
-            c._item_text(inputs.instrument, i.code, lang, inputs.organisation, inputs.sector),
+            _question(inputs, i.code, lang),
             c._num(i.reference_mean),
             c._num(i.comparison_mean),
             c._num(i.gap, signed=True, mark="*" if c._significant(i.p_adjusted, conf) else ""),
@@ -164,11 +173,10 @@ def _comparison(inputs: ReportInputs, gaps: MirrorGaps, lang: Lang) -> Section:
         for i in items
     ]
     item_cols = (
-        label("col.code", lang),
         label("col.item", lang),
         ref_name,
         cmp_name,
-        label("col.gap", lang),
+        label("col.comparison_gap", lang),
         label("col.p_adjusted", lang),
         label("col.flag", lang),
     )

@@ -46,26 +46,52 @@ def _environment() -> Environment:
     return env
 
 
+TEXT_WIDTH_CM = 16.0
+"""Width of a table on A4 (the text width)."""
+CHAR_CM = 0.17
+"""Width of one character of table text (8.5 pt DejaVu Sans)."""
+HEADING_CHAR_CM = 0.2
+"""Width of one character of a (bold) column heading."""
+PAD_CM = 0.45
+"""Cell padding left and right."""
+
+
 def column_widths(table: Table) -> list[float]:
     """Column widths in percent for a fixed table layout (WeasyPrint's automatic layout
-    measures every cell twice and dominates the PDF time): columns of long text get a
-    share by their average text length (but room for their longest word, which would
-    otherwise be broken mid-word), numbers a narrow share."""
-    weights = []
+    measures every cell twice and dominates the PDF time).
+
+    Every column first gets the width its words need so none is broken mid-word: the
+    longest word of its heading, its widest number, its longest word of text, and the
+    whole text of short codes (at most 16 characters, never wrapped). What is left of
+    the text width goes to the columns of long text, in proportion to their average
+    length (capped, so one very long column cannot take everything). When even the
+    minimum widths do not fit, they are scaled down together."""
+    mins: list[float] = []
+    wants: list[float] = []
     for j, heading in enumerate(table.columns):
         cells = [row[j] for row in table.rows if j < len(row)]
         texts = [c for c in cells if isinstance(c, str)]
-        longest_word = max((len(w) for w in heading.split()), default=1)
+        heading_word = max((len(w) for w in heading.split()), default=1)
         if texts and len(texts) * 2 >= len(cells):
-            avg = sum(len(t) for t in texts) / len(texts)
             widest = max(len(t) for t in texts)
-            short = widest / 7 if widest <= 16 else 0.0  # codes: never wrap them
-            word = max((len(w) for t in texts for w in t.split()), default=1) / 5.5
-            weights.append(min(8.0, max(1.4, avg / 8, longest_word / 7, short, word)))
+            word = max((len(w) for t in texts for w in t.split()), default=1)
+            chars = max(min(word, 18), widest if widest <= 16 else 0)  # long codes may wrap
+            mins.append(max(chars * CHAR_CM, heading_word * HEADING_CHAR_CM) + PAD_CM)
+            avg = sum(len(t) for t in texts) / len(texts)
+            wants.append(min(60.0, avg) if widest > 16 else 0.0)
         else:
-            weights.append(max(1.0, longest_word / 7))
-    total = sum(weights) or 1.0
-    return [round(100 * w / total, 2) for w in weights]
+            number = max((len(cell_text(c, "en")) for c in cells), default=0)
+            mins.append(max(number * CHAR_CM, heading_word * HEADING_CHAR_CM, 0.5) + PAD_CM)
+            wants.append(0.0)
+    spare = TEXT_WIDTH_CM - sum(mins)
+    if spare < 0:
+        widths = mins
+    elif sum(wants) > 0:
+        widths = [m + spare * w / sum(wants) for m, w in zip(mins, wants, strict=True)]
+    else:
+        widths = [m + spare / len(mins) for m in mins]
+    total = sum(widths) or 1.0
+    return [round(100 * w / total, 2) for w in widths]
 
 
 def stylesheet() -> str:

@@ -717,6 +717,7 @@ LABELS: dict[str, dict[str, str]] = {
     "summary.trend": {"nl": "De ontwikkeling", "en": "The trend"},
     "col.share": {"nl": "Aandeel", "en": "Share"},
     "col.difference": {"nl": "Verschil", "en": "Difference"},
+    "col.comparison_gap": {"nl": "Kloof", "en": "Gap"},
 }
 """``key → {"nl": …, "en": …}``; both languages for every key (a test checks it)."""
 
