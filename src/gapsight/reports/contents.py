@@ -57,10 +57,13 @@ __all__ = [
     "MEASURES_PER_TABLE",
     "breakdown_table",
     "build",
+    "conclusions_section",
     "hidden_rows",
     "measure_label",
     "remedies",
+    "report_facts",
     "suggested_recommendations",
+    "trend_section",
 ]
 
 MAX_DISTRIBUTION = 11
@@ -1029,6 +1032,22 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         _trend(inputs, lg),
         _questionnaire(inputs, lg),
     )
+    day = today or dt.date.today()
+    s = inputs.current.study
+    return Report(
+        lang=lg,
+        title=label("report.title", lg),
+        subtitle=s.name,
+        organisation=inputs.organisation,
+        generated=label("report.generated", lg, date=_date(day, lg)),
+        sections=sections,
+        facts=report_facts(inputs),
+    )
+
+
+def report_facts(inputs: ReportInputs) -> dict[str, float]:
+    """The headline numbers of :attr:`Report.facts` (unrounded)."""
+    a = inputs.current.analysis
     facts: dict[str, float] = {}
     if a is not None:
         if a.servqual is not None and is_defined(a.servqual.overall.gap):
@@ -1040,14 +1059,16 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         facts["margin_pp"] = (
             float(a.precision.margin_pp) if is_defined(a.precision.margin_pp) else float("nan")
         )
-    day = today or dt.date.today()
-    s = inputs.current.study
-    return Report(
-        lang=lg,
-        title=label("report.title", lg),
-        subtitle=s.name,
-        organisation=inputs.organisation,
-        generated=label("report.generated", lg, date=_date(day, lg)),
-        sections=sections,
-        facts=facts,
+    return facts
+
+
+def conclusions_section(inputs: ReportInputs, lang: Lang) -> Section:
+    """The conclusions chapter (also used by the management summary)."""
+    return Section(
+        "conclusions", label("section.conclusions", lang), tuple(_conclusions(inputs, lang))
     )
+
+
+def trend_section(inputs: ReportInputs, lang: Lang) -> Section:
+    """The trend chapter (also used by the management summary)."""
+    return _trend(inputs, lang)

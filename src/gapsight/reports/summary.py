@@ -156,9 +156,9 @@ def _followup(inputs: ReportInputs, lang: Lang) -> list[Block]:
 def build_summary(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> Report:
     """The management summary of ``inputs`` in ``lang`` (``nl`` or ``en``)."""
     lg = c._lang(lang)
-    full = c.build(inputs, lg, today=today)
-    conclusions = next(s for s in full.sections if s.key == "conclusions")
-    trend = next(s for s in full.sections if s.key == "trend")
+    conclusions = c.conclusions_section(inputs, lg)
+    trend = c.trend_section(inputs, lg)
+    day = today or dt.date.today()
     sections = (
         Section("numbers", label("summary.numbers", lg), tuple(_numbers(inputs, lg))),
         conclusions,
@@ -173,10 +173,10 @@ def build_summary(inputs: ReportInputs, lang: str, *, today: dt.date | None = No
     return Report(
         lang=lg,
         title=label("summary.title", lg),
-        subtitle=full.subtitle,
-        organisation=full.organisation,
-        generated=full.generated,
+        subtitle=inputs.current.study.name,
+        organisation=inputs.organisation,
+        generated=label("report.generated", lg, date=c._date(day, lg)),
         sections=sections,
         compact=True,
-        facts=full.facts,
+        facts=c.report_facts(inputs),
     )
