@@ -299,9 +299,23 @@ def remedies(inp: ReportInputs, lang: str) -> tuple[str, ...]:
         (d for d in a.servqual.chosen.dimensions if is_defined(d.gap) and frame_value(d.gap) < 0),
         key=lambda d: frame_value(d.gap),
     )[:2]
-    return tuple(
+    out = [
         label("remedy.gap5", lg, dimension=dimension_label(inp.instrument, d.dimension, lg))
         for d in dims
+    ]
+    return tuple(out) + _model_remedies(inp, lg)
+
+
+def _model_remedies(inp: ReportInputs, lang: Lang) -> tuple[str, ...]:
+    """The gap model's typical remedy for every other gap judged present or partly
+    present (gaps 1, 6, 7 measured; 2, 3, 4 recorded), in gap order."""
+    model = figures.gap_model(inp)
+    if model is None:
+        return ()
+    return tuple(
+        label(f"remedy.gap{n}", lang)
+        for n in (1, 2, 3, 4, 6, 7)
+        if model.status(n).verdict in ("present", "partly")
     )
 
 

@@ -718,6 +718,43 @@ LABELS: dict[str, dict[str, str]] = {
     "col.share": {"nl": "Aandeel", "en": "Share"},
     "col.difference": {"nl": "Verschil", "en": "Difference"},
     "col.comparison_gap": {"nl": "Kloof", "en": "Gap"},
+    # the gap model's typical remedies (gap-model.md)
+    "remedy.gap1": {
+        "nl": "Kenniskloof (kloof 1): vraag klanten rechtstreeks wat zij verwachten en luister "
+        "naar medewerkers met klantcontact.",
+        "en": "Knowledge gap (gap 1): ask customers directly what they expect and listen to "
+        "front-line staff.",
+    },
+    "remedy.gap2": {
+        "nl": "Normenkloof (kloof 2): vertaal de strategie in concrete servicenormen en doelen "
+        "per rol.",
+        "en": "Standards gap (gap 2): turn the strategy into concrete service standards and "
+        "goals per role.",
+    },
+    "remedy.gap3": {
+        "nl": "Uitvoeringskloof (kloof 3): geef medewerkers training, begeleiding en de "
+        "middelen om de normen waar te maken.",
+        "en": "Delivery gap (gap 3): give staff training, supervision and the means to meet "
+        "the standards.",
+    },
+    "remedy.gap4": {
+        "nl": "Communicatiekloof (kloof 4): communiceer intern wat extern beloofd wordt en "
+        "beloof niet meer dan u waarmaakt.",
+        "en": "Communication gap (gap 4): communicate internally what is promised externally "
+        "and don't over-promise.",
+    },
+    "remedy.gap6": {
+        "nl": "Afstandskloof (kloof 6): leer medewerkers de verwachtingen van klanten kennen; "
+        "organiseer de dialoog tussen management en medewerkers.",
+        "en": "Distance gap (gap 6): train staff to understand customers' expectations; "
+        "organise the dialogue between management and staff.",
+    },
+    "remedy.gap7": {
+        "nl": "Afstemmingskloof (kloof 7): regelmatig overleg tussen management en "
+        "medewerkers naar één gedeeld beeld van de klant.",
+        "en": "Alignment gap (gap 7): regular communication between management and staff "
+        "towards one shared picture of the customer.",
+    },
 }
 """``key → {"nl": …, "en": …}``; both languages for every key (a test checks it)."""
 

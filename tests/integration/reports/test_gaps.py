@@ -202,3 +202,18 @@ def test_the_gap_chapter_is_legible_in_the_pdf(report: Report, tmp_path: Path) -
     for n in range(1, 8):
         assert label(f"gap.name.{n}", "en") in text
     assert label("comparison.gap6", "en") in text
+
+
+def test_the_suggested_recommendations_include_the_remedies_of_other_gaps(
+    inputs: ReportInputs,
+) -> None:
+    from gapsight.reports.contents import remedies
+    from gapsight.reports.figures import gap_model
+
+    model = gap_model(inputs)
+    suggested = remedies(inputs, "en")
+    for n in (1, 2, 3, 4, 6, 7):
+        present = model.status(n).verdict in ("present", "partly")
+        assert (label(f"remedy.gap{n}", "en") in suggested) == present
+    assert label("remedy.gap2", "en") in suggested  # recorded as partly in the demo
+    assert label("remedy.gap4", "en") not in suggested  # recorded as absent
