@@ -258,6 +258,42 @@ def status(
     common.console.print(f"Study {study_id} is now {new_status}.")
 
 
+@study_app.command("link")
+def link(
+    study_id: int = typer.Argument(..., help="Id of the mirror, prediction or employee wave."),
+    customer_wave: int | None = typer.Option(
+        None, "--customer-wave", help="The customer wave to compare it with."
+    ),
+    unlink: bool = typer.Option(False, "--unlink", help="Remove the link instead."),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """Link a mirror, prediction or employee wave to the customer wave it is compared
+    with: that wave's report then shows gaps 1, 6, 7, the mirror chart and the employee
+    survey. Example: gapsight study link 4 --customer-wave 2"""
+    from gapsight.services import wave_links
+    from gapsight.services.setup import open_database
+    from gapsight.store.database import unit_of_work
+
+    if not unlink and customer_wave is None:
+        raise common.UserError("give --customer-wave ID, or --unlink")
+    engine = open_database(common.settings(data_dir, database_url))
+    try:
+        with unit_of_work(engine) as session:
+            if unlink:
+                wave_links.unlink_wave(session, study_id)
+            else:
+                wave_links.link_wave(session, study_id, customer_wave_id=int(customer_wave or 0))
+    except ValueError as exc:
+        raise common.UserError(str(exc)) from None
+    finally:
+        engine.dispose()
+    if unlink:
+        common.console.print(f"Study {study_id} is no longer linked.")
+    else:
+        common.console.print(f"Study {study_id} is linked to customer wave {customer_wave}.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``study`` command group."""
     app.add_typer(study_app, name="study")

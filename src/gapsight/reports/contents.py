@@ -57,10 +57,13 @@ __all__ = [
     "MEASURES_PER_TABLE",
     "breakdown_table",
     "build",
+    "conclusions_section",
     "hidden_rows",
     "measure_label",
     "remedies",
+    "report_facts",
     "suggested_recommendations",
+    "trend_section",
 ]
 
 MAX_DISTRIBUTION = 11
@@ -258,6 +261,11 @@ def _conclusions(inp: ReportInputs, lang: Lang) -> list[Block]:
                 high=_fmt(a.nps.ci_high, lang, 0),
             )
         )
+    from gapsight.reports.gaps import mirror_conclusion
+
+    mirror = mirror_conclusion(inp, lang)
+    if mirror is not None:
+        items.append(mirror)
     blocks: list[Block] = [Paragraph("", tuple(items))]
     if inp.cvs_norm is not None or inp.grade_norms:
         blocks.append(
@@ -291,9 +299,23 @@ def remedies(inp: ReportInputs, lang: str) -> tuple[str, ...]:
         (d for d in a.servqual.chosen.dimensions if is_defined(d.gap) and frame_value(d.gap) < 0),
         key=lambda d: frame_value(d.gap),
     )[:2]
-    return tuple(
+    out = [
         label("remedy.gap5", lg, dimension=dimension_label(inp.instrument, d.dimension, lg))
         for d in dims
+    ]
+    return tuple(out) + _model_remedies(inp, lg)
+
+
+def _model_remedies(inp: ReportInputs, lang: Lang) -> tuple[str, ...]:
+    """The gap model's typical remedy for every other gap judged present or partly
+    present (gaps 1, 6, 7 measured; 2, 3, 4 recorded), in gap order."""
+    model = figures.gap_model(inp)
+    if model is None:
+        return ()
+    return tuple(
+        label(f"remedy.gap{n}", lang)
+        for n in (1, 2, 3, 4, 6, 7)
+        if model.status(n).verdict in ("present", "partly")
     )
 
 
@@ -528,7 +550,6 @@ def _servqual(inp: ReportInputs, a: Analysis, lang: Lang) -> Section | None:
         Table("items", label("table.items", lang), item_cols, tuple(item_rows), (sig_note,)),
         *_figure("servqual.items", inp, lang, label("table.items", lang)),
         *_figure("servqual.ipa", inp, lang, label("table.items", lang)),
-        *_figure("servqual.gapmodel", inp, lang, label("section.servqual", lang)),
     ]
     return Section("servqual", label("section.servqual", lang), tuple(blocks))
 
@@ -660,7 +681,13 @@ def _scores(inp: ReportInputs, a: Analysis, lang: Lang) -> Section:
             label("col.p", lang),
         )
         note = label("note.changes", lang, level=f"α = {_fmt(1 - conf, lang, 2)}")
-        blocks.append(Table("changes", label("table.changes", lang), ccols, tuple(crows), (note,)))
+        if inp.paired:
+            how = label("note.changes_paired", lang, matched=inp.matched)
+        else:
+            how = label("note.changes_welch", lang, matched=inp.matched, n=inp.current.n)
+        blocks.append(
+            Table("changes", label("table.changes", lang), ccols, tuple(crows), (note, how))
+        )
     return Section("scores", label("section.scores", lang), tuple(blocks))
 
 
@@ -992,6 +1019,10 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         sq = _servqual(inputs, a, lg)
         if sq is not None:
             results.append(sq)
+        from gapsight.reports.gaps import gap_section
+
+        if inputs.current.study.kind == "customer":  # the gap model is about customers
+            results.append(gap_section(inputs, lg))
         results += [
             _scores(inputs, a, lg),
             _reliability(inputs, a, lg),
@@ -1015,6 +1046,22 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         _trend(inputs, lg),
         _questionnaire(inputs, lg),
     )
+    day = today or dt.date.today()
+    s = inputs.current.study
+    return Report(
+        lang=lg,
+        title=label("report.title", lg),
+        subtitle=s.name,
+        organisation=inputs.organisation,
+        generated=label("report.generated", lg, date=_date(day, lg)),
+        sections=sections,
+        facts=report_facts(inputs),
+    )
+
+
+def report_facts(inputs: ReportInputs) -> dict[str, float]:
+    """The headline numbers of :attr:`Report.facts` (unrounded)."""
+    a = inputs.current.analysis
     facts: dict[str, float] = {}
     if a is not None:
         if a.servqual is not None and is_defined(a.servqual.overall.gap):
@@ -1026,14 +1073,16 @@ def build(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> R
         facts["margin_pp"] = (
             float(a.precision.margin_pp) if is_defined(a.precision.margin_pp) else float("nan")
         )
-    day = today or dt.date.today()
-    s = inputs.current.study
-    return Report(
-        lang=lg,
-        title=label("report.title", lg),
-        subtitle=s.name,
-        organisation=inputs.organisation,
-        generated=label("report.generated", lg, date=_date(day, lg)),
-        sections=sections,
-        facts=facts,
+    return facts
+
+
+def conclusions_section(inputs: ReportInputs, lang: Lang) -> Section:
+    """The conclusions chapter (also used by the management summary)."""
+    return Section(
+        "conclusions", label("section.conclusions", lang), tuple(_conclusions(inputs, lang))
     )
+
+
+def trend_section(inputs: ReportInputs, lang: Lang) -> Section:
+    """The trend chapter (also used by the management summary)."""
+    return _trend(inputs, lang)

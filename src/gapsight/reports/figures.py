@@ -122,22 +122,67 @@ def _ipa(inputs: ReportInputs, lang: str) -> str | None:
     return fn(a.importance_performance, lang, names=_names(inputs, lang), importance=kind)
 
 
-def _gap_model(inputs: ReportInputs, lang: str) -> str | None:
-    """The seven-gap model with gap 5 from this wave's SERVQUAL; the other gaps are
-    drawn as not assessed (their verdicts are not stored with the wave)."""
-    fn = chart("gapmodel", "gap_model_chart")
-    a = inputs.current.analysis
-    if fn is None or a is None or a.servqual is None:
-        return None
+def gap_model(inputs: ReportInputs) -> Any:
+    """The :class:`~gapsight.reports.charts.gapmodel.GapModel` of the wave: gap 5 from
+    its SERVQUAL, gaps 1, 6, 7 from the linked prediction waves, gaps 2–4 from the
+    recorded verdicts (``None`` when the chart module is not in this build)."""
     mod = importlib.import_module("gapsight.reports.charts.gapmodel")
-    model, from_servqual = (
-        getattr(mod, "GapModel", None),
-        getattr(mod, "status_from_servqual", None),
-    )
-    if model is None or from_servqual is None:
+    model = getattr(mod, "GapModel", None)
+    status = getattr(mod, "GapStatus", None)
+    from_servqual = getattr(mod, "status_from_servqual", None)
+    from_mirror = getattr(mod, "status_from_mirror", None)
+    if model is None or status is None or from_servqual is None or from_mirror is None:
         return None
-    gap5 = from_servqual(a.servqual, alpha=1.0 - a.options.confidence)
-    return fn(model(gap5=gap5), lang)
+    gaps: dict[str, Any] = {}
+    a = inputs.current.analysis
+    if a is not None and a.servqual is not None:
+        gaps["gap5"] = from_servqual(a.servqual, alpha=1.0 - a.options.confidence)
+    for label in ("gap1", "gap6", "gap7"):
+        if label in inputs.comparisons:
+            gaps[label] = from_mirror(inputs.comparisons[label])
+    for n, v in inputs.verdicts.items():
+        gaps[f"gap{n}"] = status(v.verdict, v.size, "share")
+    return model(**gaps)
+
+
+def _gap_model(inputs: ReportInputs, lang: str) -> str | None:
+    """The seven-gap model: measured gaps 1, 5, 6, 7 and recorded gaps 2, 3, 4 (those
+    not measured or recorded are drawn as not assessed)."""
+    fn = chart("gapmodel", "gap_model_chart")
+    if fn is None:
+        return None
+    model = gap_model(inputs)
+    return None if model is None else fn(model, lang)
+
+
+def item_names(inputs: ReportInputs, lang: str) -> dict[str, str]:
+    """Short display text of every item by code (for the mirror chart)."""
+    ins = inputs.instrument
+    names = {d.id: ins.text(d.label, lang) for d in ins.dimensions}
+    for item in ins.items():
+        text = ins.text(
+            item.text, lang, org=inputs.organisation or "{org}", sector=inputs.sector or "{sector}"
+        )
+        names[item.code] = text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
+    return names
+
+
+def _comparison(label: str, parts: frozenset[str]) -> Maker:
+    def maker(inputs: ReportInputs, lang: str) -> str | None:
+        fn = chart("mirror", "mirror_chart")
+        gaps = inputs.comparisons.get(label)
+        if fn is None or gaps is None:
+            return None
+        ins = inputs.instrument
+        codes = [i.code for i in gaps.items if ins.item(i.code).part in parts]
+        # statements by code and dimension (their texts all start with the
+        # organisation's name, so cut short they would be indistinguishable)
+        names = {d.id: ins.text(d.label, lang) for d in ins.dimensions}
+        names.update({f"{p}.{k}": v for p in parts for k, v in list(names.items())})
+        return fn(gaps, lang, names=names, codes=codes or None)
+
+    maker.__doc__ = f"The {label} comparison per question (items of parts {sorted(parts)})."
+    return maker
 
 
 MAKERS: dict[str, Maker] = {
@@ -148,6 +193,7 @@ MAKERS: dict[str, Maker] = {
     "scores.cvs": _cvs,
     "scores.nps": _nps,
     "trend.cvs": _trend,
+    "gapmodel.mirror": _comparison("mirror", frozenset({"perception"})),
 }
 """Slot → maker. Slots without a maker (or whose maker returns ``None``) are left out."""
 

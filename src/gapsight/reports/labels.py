@@ -227,9 +227,9 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Alpha cannot be computed for {scales} (too few complete answers or no variance).",
     },
     "note.changes": {
-        "nl": "Welch t-toets per maat, p gecorrigeerd volgens Holm over alle maten in de "
+        "nl": "t-toets per maat, p gecorrigeerd volgens Holm over alle maten in de "
         "tabel; * = significant bij {level}.",
-        "en": "Welch t-test per measure, p adjusted by Holm over all measures in the table; "
+        "en": "t-test per measure, p adjusted by Holm over all measures in the table; "
         "* = significant at {level}.",
     },
     "note.norm_rule": {
@@ -393,9 +393,9 @@ LABELS: dict[str, dict[str, str]] = {
     "summary.followup": {"nl": "Opvolging", "en": "Follow-up"},
     "summary.followup_missing": {
         "nl": "Cijfers over de opvolging van promotors en criticasters (op tijd afgehandeld) "
-        "zijn in deze versie nog niet in de samenvatting opgenomen.",
+        "zijn niet beschikbaar: er is geen casusregistratie aan gapsight gekoppeld.",
         "en": "Figures on the follow-up of promoters and detractors (handled on time) are "
-        "not yet part of the summary in this version.",
+        "not available: no case register is connected to gapsight.",
     },
     "summary.more": {
         "nl": "Het volledige onderzoeksrapport bevat de methode, de respons, alle resultaten, "
@@ -412,6 +412,349 @@ LABELS: dict[str, dict[str, str]] = {
     "questionnaire.language.en": {"nl": "Engels", "en": "English"},
     "questionnaire.answers": {"nl": "Antwoorden", "en": "Answers"},
     "questionnaire.open": {"nl": "open antwoord", "en": "open answer"},
+    # gap model, mirror and prediction surveys (issue 7, part 2)
+    "section.gapmodel": {
+        "nl": "Het kloofmodel: spiegel- en voorspellingsonderzoek",
+        "en": "The gap model: mirror and prediction surveys",
+    },
+    "gapmodel.intro": {
+        "nl": "Het kloofmodel verklaart de klantkloof (kloof 5) uit kloven binnen de "
+        "organisatie. Kloven 1, 6 en 7 zijn gemeten door de voorspellingen van management "
+        "en medewerkers te vergelijken met wat klanten verwachten; kloven 2, 3 en 4 zijn "
+        "beoordeeld door mensen (interviews, documenten, registraties).",
+        "en": "The gap model explains the customer gap (gap 5) by gaps inside the "
+        "organisation. Gaps 1, 6 and 7 are measured by comparing the predictions of "
+        "management and staff with what customers expect; gaps 2, 3 and 4 are assessed "
+        "by people (interviews, documents, records).",
+    },
+    "gapmodel.figure": {"nl": "Het kloofmodel", "en": "The gap model"},
+    "table.gapmodel": {
+        "nl": "Oordeel en grootte per kloof",
+        "en": "Verdict and size per gap",
+    },
+    "col.gap_no": {"nl": "Kloof", "en": "Gap"},
+    "col.name": {"nl": "Naam", "en": "Name"},
+    "col.verdict": {"nl": "Oordeel", "en": "Verdict"},
+    "col.size": {"nl": "Grootte", "en": "Size"},
+    "col.basis": {"nl": "Onderbouwing", "en": "Basis"},
+    "gap.name.1": {"nl": "Kenniskloof", "en": "Knowledge gap"},
+    "gap.name.2": {"nl": "Normenkloof", "en": "Standards gap"},
+    "gap.name.3": {"nl": "Uitvoeringskloof", "en": "Delivery gap"},
+    "gap.name.4": {"nl": "Communicatiekloof", "en": "Communication gap"},
+    "gap.name.5": {"nl": "Klantkloof", "en": "Customer gap"},
+    "gap.name.6": {"nl": "Afstandskloof", "en": "Distance gap"},
+    "gap.name.7": {"nl": "Afstemmingskloof", "en": "Alignment gap"},
+    "verdict.present": {"nl": "aanwezig", "en": "present"},
+    "verdict.partly": {"nl": "deels", "en": "partly"},
+    "verdict.absent": {"nl": "afwezig", "en": "absent"},
+    "verdict.not_assessed": {"nl": "niet beoordeeld", "en": "not assessed"},
+    "gapmodel.basis.5": {
+        "nl": "gemeten: SERVQUAL onder klanten (P − E)",
+        "en": "measured: SERVQUAL among customers (P − E)",
+    },
+    "gapmodel.basis.1": {
+        "nl": "gemeten: voorspelling management − verwachting klanten",
+        "en": "measured: management's prediction − customers' expectation",
+    },
+    "gapmodel.basis.6": {
+        "nl": "gemeten: voorspelling medewerkers − verwachting klanten",
+        "en": "measured: employees' prediction − customers' expectation",
+    },
+    "gapmodel.basis.7": {
+        "nl": "gemeten: voorspelling medewerkers − voorspelling management",
+        "en": "measured: employees' prediction − management's prediction",
+    },
+    "gapmodel.basis.recorded": {"nl": "beoordeeld: {text}", "en": "assessed: {text}"},
+    "gapmodel.basis.no_wave": {
+        "nl": "niet gemeten: geen gekoppelde {wave}",
+        "en": "not measured: no linked {wave}",
+    },
+    "gapmodel.basis.too_few": {
+        "nl": "niet gemeten: te weinig respondenten (minder dan de minimale groepsgrootte)",
+        "en": "not measured: too few respondents (below the minimum group size)",
+    },
+    "gapmodel.basis.no_items": {
+        "nl": "niet gemeten: geen gemeenschappelijke vragen",
+        "en": "not measured: no questions in common",
+    },
+    "gapmodel.basis.not_recorded": {
+        "nl": "nog niet beoordeeld (vast te leggen bij het rapport)",
+        "en": "not assessed yet (to be recorded with the report)",
+    },
+    "gapmodel.wave.gap1": {
+        "nl": "managementvoorspelling",
+        "en": "management prediction",
+    },
+    "gapmodel.wave.gap6": {
+        "nl": "medewerkersvoorspelling",
+        "en": "staff prediction",
+    },
+    "gapmodel.wave.gap7": {
+        "nl": "management- en medewerkersvoorspelling",
+        "en": "management and staff prediction",
+    },
+    "gapmodel.wave.mirror": {"nl": "spiegelmeting", "en": "mirror survey"},
+    "gapmodel.size_note": {
+        "nl": "Grootte: gemiddelde kloof in schaalpunten (kloven 1, 5, 6, 7) of het "
+        "vastgelegde aandeel (kloven 2, 3, 4). Een gemeten kloof is aanwezig als een "
+        "dimensie, deels als alleen vragen de drempel overschrijden en significant "
+        "verschillen na correctie.",
+        "en": "Size: mean gap in scale points (gaps 1, 5, 6, 7) or the recorded share "
+        "(gaps 2, 3, 4). A measured gap is present when a dimension, partly when only "
+        "questions exceed the threshold and differ significantly after adjustment.",
+    },
+    "comparison.mirror": {
+        "nl": "Spiegelonderzoek: medewerkers en klanten",
+        "en": "Mirror survey: employees and customers",
+    },
+    "comparison.gap1": {
+        "nl": "Kloof 1: voorspelling van het management",
+        "en": "Gap 1: management's prediction",
+    },
+    "comparison.gap6": {
+        "nl": "Kloof 6: voorspelling van medewerkers",
+        "en": "Gap 6: employees' prediction",
+    },
+    "comparison.gap7": {
+        "nl": "Kloof 7: medewerkers en management",
+        "en": "Gap 7: employees and management",
+    },
+    "comparison.intro.mirror": {
+        "nl": "{n_cmp} medewerkers met klantcontact vulden de klantvragenlijst in zoals zij "
+        "denken dat klanten dat doen; {n_ref} klanten antwoordden. Een positieve kloof op "
+        "de waarderingen betekent dat medewerkers hun dienstverlening beter inschatten dan "
+        "klanten die ervaren (servicemoeheid of -blindheid).",
+        "en": "{n_cmp} customer-contact employees answered the customer questionnaire as "
+        "they expect customers to; {n_ref} customers answered. A positive gap on the "
+        "perceptions means staff rate their service better than customers experience it "
+        "(service blindness).",
+    },
+    "comparison.intro.gap1": {
+        "nl": "{n_cmp} managers beantwoordden de verwachtingsvragen als 'wat verwachten onze "
+        "klanten?'; vergeleken met {n_ref} klanten. Kloof = voorspelling − verwachting.",
+        "en": "{n_cmp} managers answered the expectation items as 'what do our customers "
+        "expect?'; compared with {n_ref} customers. Gap = prediction − expectation.",
+    },
+    "comparison.intro.gap6": {
+        "nl": "{n_cmp} medewerkers met klantcontact beantwoordden de verwachtingsvragen als "
+        "'wat verwachten onze klanten?'; vergeleken met {n_ref} klanten. Kloof = "
+        "voorspelling − verwachting.",
+        "en": "{n_cmp} customer-contact employees answered the expectation items as 'what "
+        "do our customers expect?'; compared with {n_ref} customers. Gap = prediction − "
+        "expectation.",
+    },
+    "comparison.intro.gap7": {
+        "nl": "De voorspelling van {n_cmp} medewerkers vergeleken met die van {n_ref} "
+        "managers. Kloof = medewerkers − management.",
+        "en": "The prediction of {n_cmp} employees compared with that of {n_ref} managers. "
+        "Gap = employees − management.",
+    },
+    "table.comparison_dimensions": {"nl": "{title}: per dimensie", "en": "{title}: per dimension"},
+    "table.comparison_items": {"nl": "{title}: per vraag", "en": "{title}: per question"},
+    "col.reference": {"nl": "Referentie", "en": "Reference"},
+    "col.comparison": {"nl": "Vergelijking", "en": "Comparison"},
+    "col.flag": {"nl": "Signaal", "en": "Flag"},
+    "flag.yes": {"nl": "ja", "en": "yes"},
+    "group.customer": {"nl": "Klanten", "en": "Customers"},
+    "group.mirror": {"nl": "Medewerkers", "en": "Employees"},
+    "group.management_prediction": {"nl": "Management", "en": "Management"},
+    "group.staff_prediction": {"nl": "Medewerkers", "en": "Employees"},
+    "part.expectation": {"nl": "verwachting", "en": "expectation"},
+    "part.perception": {"nl": "waardering", "en": "perception"},
+    "note.comparison": {
+        "nl": "Welch-toets per vraag en per dimensie, p-waarden gecorrigeerd met {method}. "
+        "Signaal: |kloof| groter dan {threshold} punt op een 5-puntsschaal (naar rato op "
+        "andere schalen) én significant (α = {alpha}). * = significant.",
+        "en": "Welch test per question and per dimension, p-values adjusted with {method}. "
+        "Flag: |gap| larger than {threshold} points on a 5-point scale (in proportion on "
+        "other scales) and significant (α = {alpha}). * = significant.",
+    },
+    "comparison.none": {
+        "nl": "Er zijn geen spiegel- of voorspellingsmetingen aan deze meting gekoppeld; "
+        "kloven 1, 6 en 7 zijn daarom niet gemeten.",
+        "en": "No mirror or prediction waves are linked to this wave, so gaps 1, 6 and 7 "
+        "were not measured.",
+    },
+    "conclusion.mirror": {
+        "nl": "Spiegelonderzoek: medewerkers schatten {count} vragen duidelijk anders in dan "
+        "klanten; het grootst bij {items}.",
+        "en": "Mirror survey: employees rate {count} questions clearly differently from "
+        "customers; most of all {items}.",
+    },
+    "conclusion.mirror_none": {
+        "nl": "Spiegelonderzoek: medewerkers schatten de klantoordelen goed in (geen vraag "
+        "met een duidelijke en significante kloof).",
+        "en": "Mirror survey: employees judge customers' answers well (no question with a "
+        "clear and significant gap).",
+    },
+    # paired changes
+    "note.changes_paired": {
+        "nl": "Gepaarde t-toets: {matched} respondenten beantwoordden beide metingen "
+        "(hun antwoorden worden met zichzelf vergeleken).",
+        "en": "Paired t-test: {matched} respondents answered both waves (their answers are "
+        "compared with their own).",
+    },
+    "note.changes_welch": {
+        "nl": "Welch-toets (metingen als onafhankelijke steekproeven): {matched} van de {n} "
+        "respondenten beantwoordden ook de vorige meting; een gepaarde toets vraagt minstens "
+        "de helft.",
+        "en": "Welch test (waves as independent samples): {matched} of the {n} respondents "
+        "also answered the previous wave; a paired test needs at least half.",
+    },
+    # feedback reports
+    "feedback.customer.title": {
+        "nl": "U zei, wij deden: terugkoppeling aan onze klanten",
+        "en": "You said, we did: feedback to our customers",
+    },
+    "feedback.employee.title": {
+        "nl": "Terugkoppeling aan medewerkers",
+        "en": "Feedback to employees",
+    },
+    "feedback.customer.intro": {
+        "nl": "{n} klanten vulden onze vragenlijst in. Hartelijk dank! Hieronder leest u in "
+        "het kort wat u ons vertelde en wat {organisation} ermee doet. De resultaten zijn "
+        "samengevat voor alle klanten samen: niemand is herkenbaar.",
+        "en": "{n} customers answered our questionnaire. Thank you! Below, in short, is what "
+        "you told us and what {organisation} does with it. The results are summarised for "
+        "all customers together: no one can be recognised.",
+    },
+    "feedback.customer.thanks": {
+        "nl": "We meten opnieuw bij de volgende meting en laten u dan weer weten wat er "
+        "veranderd is.",
+        "en": "We will measure again in the next wave and let you know again what has changed.",
+    },
+    "feedback.employee.intro": {
+        "nl": "{n} klanten beantwoordden '{name}'. Dit is wat zij van onze dienstverlening "
+        "vinden, samengevat voor alle klanten samen.",
+        "en": "{n} customers answered '{name}'. This is what they think of our service, "
+        "summarised for all customers together.",
+    },
+    "feedback.employee.mto_intro": {
+        "nl": "{n} collega's vulden '{name}' anoniem in. Gemiddelde per vraag.",
+        "en": "{n} colleagues answered '{name}' anonymously. Mean per question.",
+    },
+    "feedback.employee.mirror_intro": {
+        "nl": "Collega's met klantcontact vulden de klantvragenlijst in zoals zij denken dat "
+        "klanten dat doen. Een positief verschil: wij denken dat klanten ons beter "
+        "waarderen dan zij doen.",
+        "en": "Customer-contact colleagues answered the customer questionnaire as they "
+        "expect customers to. A positive difference: we think customers rate us better "
+        "than they do.",
+    },
+    "feedback.said": {"nl": "Wat u ons vertelde", "en": "What you told us"},
+    "feedback.did": {"nl": "Wat we ermee deden", "en": "What we did"},
+    "feedback.next": {"nl": "En nu", "en": "What next"},
+    "feedback.customers": {"nl": "Wat klanten vinden", "en": "What customers think"},
+    "feedback.mto": {"nl": "Medewerkersonderzoek", "en": "Employee survey"},
+    "feedback.mirror": {
+        "nl": "Kennen wij onze klanten? (spiegelonderzoek)",
+        "en": "Do we know our customers? (mirror survey)",
+    },
+    "feedback.numbers": {"nl": "De belangrijkste cijfers", "en": "The key numbers"},
+    "feedback.mto_items": {"nl": "Resultaten per vraag", "en": "Results per question"},
+    "feedback.best": {
+        "nl": "Het best scoort: {dimension}.",
+        "en": "Best: {dimension}.",
+    },
+    "feedback.worst": {
+        "nl": "Hier blijven we het meest achter bij wat klanten verwachten: {dimension}.",
+        "en": "Where we fall furthest short of what customers expect: {dimension}.",
+    },
+    "feedback.shortfalls": {
+        "nl": "De drie punten waarop we het meest tekortschieten:",
+        "en": "The three points where we fall short most:",
+    },
+    "feedback.actions": {"nl": "Verbeteracties", "en": "Improvement actions"},
+    "feedback.action.done": {"nl": "afgerond", "en": "done"},
+    "feedback.action.doing": {"nl": "in uitvoering", "en": "under way"},
+    "col.action": {"nl": "Actie", "en": "Action"},
+    "col.status": {"nl": "Stand", "en": "Status"},
+    "col.result": {"nl": "Resultaat", "en": "Result"},
+    "feedback.no_actions": {
+        "nl": "Er zijn nog geen verbeteracties vastgelegd.",
+        "en": "No improvement actions have been recorded yet.",
+    },
+    "feedback.no_wave": {
+        "nl": "Er zijn geen resultaten.",
+        "en": "There are no results.",
+    },
+    "feedback.too_few": {
+        "nl": "Te weinig antwoorden om resultaten te tonen (minimaal {min_n}, zodat niemand "
+        "herkenbaar is).",
+        "en": "Too few answers to show results (at least {min_n}, so that no one can be "
+        "recognised).",
+    },
+    "feedback.no_employee": {
+        "nl": "Er is geen medewerkersonderzoek aan deze meting gekoppeld.",
+        "en": "No employee survey is linked to this wave.",
+    },
+    "feedback.no_mirror": {
+        "nl": "Er is geen spiegelonderzoek aan deze meting gekoppeld.",
+        "en": "No mirror survey is linked to this wave.",
+    },
+    "feedback.too_few_mirror": {
+        "nl": "Te weinig deelnemers aan het spiegelonderzoek om resultaten te tonen.",
+        "en": "Too few took part in the mirror survey to show results.",
+    },
+    "feedback.suppressed": {
+        "nl": "• = minder dan {min_n} antwoorden, niet getoond zodat niemand herkenbaar is.",
+        "en": "• = fewer than {min_n} answers, not shown so that no one can be recognised.",
+    },
+    "feedback.enps": {
+        "nl": "eNPS (zou u ons aanbevelen als werkgever?): {score} (BI {low} tot {high}).",
+        "en": "eNPS (would you recommend us as an employer?): {score} (CI {low} to {high}).",
+    },
+    "feedback.staff_expected": {"nl": "Verwacht door ons", "en": "Expected by us"},
+    # management summary: loop metrics
+    "summary.loop": {
+        "nl": "Opvolging van promotors en criticasters",
+        "en": "Follow-up of promoters and detractors",
+    },
+    "summary.loop.flagged": {"nl": "Gesignaleerd", "en": "Flagged"},
+    "summary.loop.closed": {"nl": "Afgehandeld", "en": "Closed"},
+    "summary.loop.on_time": {"nl": "Op tijd afgehandeld", "en": "Closed on time"},
+    "summary.loop.overdue": {"nl": "Open en te laat", "en": "Open and overdue"},
+    "summary.trend": {"nl": "De ontwikkeling", "en": "The trend"},
+    "col.share": {"nl": "Aandeel", "en": "Share"},
+    "col.difference": {"nl": "Verschil", "en": "Difference"},
+    "col.comparison_gap": {"nl": "Kloof", "en": "Gap"},
+    # the gap model's typical remedies (gap-model.md)
+    "remedy.gap1": {
+        "nl": "Kenniskloof (kloof 1): vraag klanten rechtstreeks wat zij verwachten en luister "
+        "naar medewerkers met klantcontact.",
+        "en": "Knowledge gap (gap 1): ask customers directly what they expect and listen to "
+        "front-line staff.",
+    },
+    "remedy.gap2": {
+        "nl": "Normenkloof (kloof 2): vertaal de strategie in concrete servicenormen en doelen "
+        "per rol.",
+        "en": "Standards gap (gap 2): turn the strategy into concrete service standards and "
+        "goals per role.",
+    },
+    "remedy.gap3": {
+        "nl": "Uitvoeringskloof (kloof 3): geef medewerkers training, begeleiding en de "
+        "middelen om de normen waar te maken.",
+        "en": "Delivery gap (gap 3): give staff training, supervision and the means to meet "
+        "the standards.",
+    },
+    "remedy.gap4": {
+        "nl": "Communicatiekloof (kloof 4): communiceer intern wat extern beloofd wordt en "
+        "beloof niet meer dan u waarmaakt.",
+        "en": "Communication gap (gap 4): communicate internally what is promised externally "
+        "and don't over-promise.",
+    },
+    "remedy.gap6": {
+        "nl": "Afstandskloof (kloof 6): leer medewerkers de verwachtingen van klanten kennen; "
+        "organiseer de dialoog tussen management en medewerkers.",
+        "en": "Distance gap (gap 6): train staff to understand customers' expectations; "
+        "organise the dialogue between management and staff.",
+    },
+    "remedy.gap7": {
+        "nl": "Afstemmingskloof (kloof 7): regelmatig overleg tussen management en "
+        "medewerkers naar één gedeeld beeld van de klant.",
+        "en": "Alignment gap (gap 7): regular communication between management and staff "
+        "towards one shared picture of the customer.",
+    },
 }
 """``key → {"nl": …, "en": …}``; both languages for every key (a test checks it)."""
 

@@ -3,8 +3,10 @@
 The print rules live in the same stylesheet (``@media print``): A4 pages, the wave's
 name in the running header, "page / pages" at the bottom, each chapter on a new page,
 and a table of contents whose page numbers WeasyPrint fills in with
-``target-counter(attr(href), page)``. Figures are inline SVG, so they stay vector
-graphics (sharp at any zoom, small files).
+``target-counter(attr(href), page)``. Figures are SVG images (``<img>`` with a data
+URL, :func:`~gapsight.reports.html.svg_image`), so they stay vector graphics (sharp at
+any zoom, small files, text searchable) without every path of every figure going
+through the HTML style cascade.
 
 Example::
 
@@ -23,5 +25,6 @@ def render_pdf(report: Report) -> bytes:
     """``report`` as PDF bytes (A4, page numbers, table of contents)."""
     from weasyprint import HTML
 
-    data: bytes = HTML(string=render_html(report), media_type="print").write_pdf()
+    html = render_html(report, images=True)
+    data: bytes = HTML(string=html, media_type="print").write_pdf()
     return data

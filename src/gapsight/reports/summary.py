@@ -8,7 +8,9 @@ report (so every number is the same), for a board member who reads one page:
 2. the conclusions of the research report (generated from the numbers);
 3. the three largest gaps, with significance after adjustment;
 4. the trend over the waves of the series;
-5. follow-up (says plainly what it does not show yet).
+5. follow-up: the loop metrics (flagged promoters and detractors, closed, closed on
+   time, overdue) when a provider is registered
+   (:mod:`gapsight.services.loop_metrics`); otherwise it says plainly they are missing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime as dt
 from gapsight.analysis.result import Number, frame_value, is_defined
 from gapsight.reports import contents as c
 from gapsight.reports.labels import Lang, label
-from gapsight.reports.model import Block, Cell, Paragraph, Report, Section, Table
+from gapsight.reports.model import Block, Cell, Num, Paragraph, Report, Section, Table
 from gapsight.services.reporting import ReportInputs
 
 __all__ = ["build_summary"]
@@ -132,12 +134,31 @@ def _gaps(inputs: ReportInputs, lang: Lang) -> list[Block]:
     return [Table("summary.gaps", label("summary.gaps", lang), cols, tuple(rows), (note,))]
 
 
+def _followup(inputs: ReportInputs, lang: Lang) -> list[Block]:
+    loop = inputs.loop
+    if loop is None:
+        return [Paragraph(label("summary.followup_missing", lang), style="missing")]
+    share = loop.share_on_time
+    rows: list[tuple[Cell, ...]] = [
+        (label("summary.loop.flagged", lang), loop.flagged, None),
+        (label("summary.loop.closed", lang), loop.closed, None),
+        (
+            label("summary.loop.on_time", lang),
+            loop.on_time,
+            Num(share, 0, percent=True) if share is not None else None,
+        ),
+        (label("summary.loop.overdue", lang), loop.overdue, None),
+    ]
+    cols = (label("col.measure", lang), label("col.n", lang), label("col.share", lang))
+    return [Table("summary.loop", label("summary.loop", lang), cols, tuple(rows))]
+
+
 def build_summary(inputs: ReportInputs, lang: str, *, today: dt.date | None = None) -> Report:
     """The management summary of ``inputs`` in ``lang`` (``nl`` or ``en``)."""
     lg = c._lang(lang)
-    full = c.build(inputs, lg, today=today)
-    conclusions = next(s for s in full.sections if s.key == "conclusions")
-    trend = next(s for s in full.sections if s.key == "trend")
+    conclusions = c.conclusions_section(inputs, lg)
+    trend = c.trend_section(inputs, lg)
+    day = today or dt.date.today()
     sections = (
         Section("numbers", label("summary.numbers", lg), tuple(_numbers(inputs, lg))),
         conclusions,
@@ -146,19 +167,16 @@ def build_summary(inputs: ReportInputs, lang: str, *, today: dt.date | None = No
         Section(
             "followup",
             label("summary.followup", lg),
-            (
-                Paragraph(label("summary.followup_missing", lg), style="missing"),
-                Paragraph(label("summary.more", lg), style="note"),
-            ),
+            (*_followup(inputs, lg), Paragraph(label("summary.more", lg), style="note")),
         ),
     )
     return Report(
         lang=lg,
         title=label("summary.title", lg),
-        subtitle=full.subtitle,
-        organisation=full.organisation,
-        generated=full.generated,
+        subtitle=inputs.current.study.name,
+        organisation=inputs.organisation,
+        generated=label("report.generated", lg, date=c._date(day, lg)),
         sections=sections,
         compact=True,
-        facts=full.facts,
+        facts=c.report_facts(inputs),
     )

@@ -166,6 +166,7 @@ def _load(session: Session, demo: DemoOrganisation) -> DemoResult:
                 statuses=statuses,
             )
         )
+    _report_records(session, org.id, ids)
     return DemoResult(
         created=True,
         organisation_id=org.id,
@@ -173,6 +174,90 @@ def _load(session: Session, demo: DemoOrganisation) -> DemoResult:
         waves=tuple(loaded),
         email=DEMO_EMAIL,
         password=DEMO_PASSWORD,
+    )
+
+
+DEMO_VERDICTS: tuple[tuple[int, str, str, float | None], ...] = (
+    (
+        2,
+        "partly",
+        "Servicenormen bestaan voor de servicedesk (terugbellen binnen 2 werkdagen), "
+        "niet voor de buitendienst; uit interviews met teamleiders.",
+        None,
+    ),
+    (
+        3,
+        "partly",
+        "De terugbelnorm werd in 82 % van de meldingen gehaald (registratie "
+        "servicedesk, oktober 2025).",
+        0.82,
+    ),
+    (
+        4,
+        "absent",
+        "De website belooft niets wat de planning niet waarmaakt (documentanalyse).",
+        None,
+    ),
+)
+"""The recorded verdicts on gaps 2–4 of the latest customer wave (demo)."""
+
+
+def _report_records(session: Session, organisation_id: int, ids: dict[str, int]) -> None:
+    """What people record for the latest customer wave's report: the employee, mirror
+    and prediction waves linked to it, verdicts on gaps 2–4 and two improvement
+    actions (one done, one under way) for the customer feedback report."""
+    from gapsight.domain.actions import CauseLink, Measurement
+    from gapsight.services import actions, verdicts, wave_links
+
+    customer = ids["klant-2025"]
+    for key in ("medewerkers-2025", "spiegel-2025", "management-2025", "voorspelling-2025"):
+        wave_links.link_wave(session, ids[key], customer_wave_id=customer)
+    for gap, verdict, explanation, size in DEMO_VERDICTS:
+        verdicts.set_verdict(
+            session, customer, gap=gap, verdict=verdict, explanation=explanation, size=size
+        )
+    now = dt.datetime(2025, 11, 17, 9, 0, tzinfo=dt.UTC)
+    done = actions.create_action(
+        session,
+        organisation_id,
+        title="Terugbelafspraak binnen 2 werkdagen voor alle meldingen",
+        level="working_method",
+        now=now,
+        causes=[CauseLink("survey_dimension", "responsiveness")],
+        measurement=Measurement("survey_dimension_gap", "responsiveness", baseline=-0.6),
+    )
+    actions.advance_action(
+        session,
+        done.id,
+        "do",
+        now=now,
+        owner="Teamleider servicedesk",
+        plan="Belafspraak in het meldingssysteem; dagelijkse lijst",
+        due=dt.date(2026, 1, 31),
+    )
+    actions.advance_action(
+        session, done.id, "check", now=now, check_result="Norm gehaald in 91 % van de meldingen"
+    )
+    actions.advance_action(
+        session, done.id, "act", now=now, act_decision="Werkwijze vastgelegd voor alle teams"
+    )
+    actions.advance_action(session, done.id, "done", now=now)
+    under_way = actions.create_action(
+        session,
+        organisation_id,
+        title="Vaste contactpersoon voor zakelijke klanten",
+        level="organisation",
+        now=now,
+        causes=[CauseLink("survey_dimension", "empathy")],
+    )
+    actions.advance_action(
+        session,
+        under_way.id,
+        "do",
+        now=now,
+        owner="Manager accountbeheer",
+        plan="Elke klant met een contract krijgt een vaste contactpersoon",
+        due=dt.date(2026, 3, 31),
     )
 
 

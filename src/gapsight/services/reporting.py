@@ -17,7 +17,18 @@ app. It reads everything a report needs and calls the analysis core for every nu
    way, for the trend table, the changes since the previous wave (Welch, Holm over the
    family) and the guideline norm (``≥ 7`` or ``+1.0`` point, see
    :class:`~gapsight.analysis.norm.NormRule`);
-6. the recommendations people wrote (:mod:`gapsight.services.report_texts`).
+6. the recommendations people wrote (:mod:`gapsight.services.report_texts`) and their
+   verdicts on gaps 2–4 (:mod:`gapsight.services.verdicts`);
+7. the mirror, prediction and employee waves linked to the wave
+   (:mod:`gapsight.services.wave_links`), compared with it for gaps 1, 6, 7 and the
+   mirror gap (:mod:`gapsight.services.comparisons`);
+8. the organisation's improvement actions (for the customer feedback report) and, when
+   a provider is registered, the loop metrics (:mod:`gapsight.services.loop_metrics`).
+
+Changes since the previous wave are **paired** t-tests when most respondents of the
+wave also answered the previous one (their respondent keys match: at least half of the
+current wave and at least the minimum group size), otherwise Welch tests on the two
+waves as independent samples; the report says which and how many respondents matched.
 
 :func:`report_inputs` returns all of that as a :class:`ReportInputs`;
 :func:`build_report` turns it into the report model and :func:`render_report` into
@@ -45,8 +56,9 @@ from sqlalchemy.orm import Session
 
 from gapsight.analysis.adjust import adjust_pvalues
 from gapsight.analysis.breakdown import BreakdownTable, breakdown_matrix
-from gapsight.analysis.change import MeanChange, mean_change
+from gapsight.analysis.change import MeanChange, mean_change, paired_mean_change
 from gapsight.analysis.matrix import ResponseMatrix
+from gapsight.analysis.mirror import MirrorGaps
 from gapsight.analysis.norm import NormCheck, NormRule, check_norm
 from gapsight.analysis.nps import NpsChange, nps_change
 from gapsight.analysis.result import Number, is_defined
@@ -56,18 +68,23 @@ from gapsight.analyst.options import AnalysisOptions
 from gapsight.analyst.relations import scores_of
 from gapsight.instruments.model import Instrument
 from gapsight.reports.model import Report
+from gapsight.services.comparisons import Group, compare
 from gapsight.services.fieldwork import fieldwork_status
+from gapsight.services.loop_metrics import LoopMetrics, loop_metrics_provider
 from gapsight.services.responses import WaveData, load_wave
 from gapsight.services.studies import StudyInfo
-from gapsight.store.models import Invitation, Organisation, OutboxMessage
+from gapsight.services.verdicts import RecordedVerdict
+from gapsight.store.models import ImprovementAction, Invitation, Organisation, OutboxMessage
 
 __all__ = [
     "FORMATS",
     "KINDS",
+    "ActionRecord",
     "Fieldwork",
     "ReportInputs",
     "Timings",
     "WaveResult",
+    "build_kind",
     "build_report",
     "key_scores",
     "render_report",
@@ -102,6 +119,20 @@ class WaveResult:
     analysis: Analysis | None
     scores: Mapping[str, FloatVector]
     matrix: ResponseMatrix
+    respondent_keys: tuple[str | None, ...] = ()
+    """Per row of ``matrix`` the key that pairs a respondent across waves (``None``:
+    anonymous); empty when unknown."""
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    """An improvement action as the customer feedback report shows it ("we did")."""
+
+    title: str
+    status: str
+    level: str
+    due: str | None
+    result: str | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +153,15 @@ class ReportInputs:
         cvs_norm, grade_norms: the guideline norm per CVS and per report grade.
         norm_rule: the rule applied.
         recommendations: text written by people, ``None`` when not yet written.
+        paired: measure → respondents matched for a paired change test (only the
+            measures tested paired); ``matched`` respondents answered both waves.
+        verdicts: recorded verdicts on gaps 2–4 by gap number.
+        linked: the linked waves by kind (``mirror``, ``management_prediction``,
+            ``staff_prediction``, ``employee``), analysed like the current one.
+        comparisons: gap label (``mirror``, ``gap1``, ``gap6``, ``gap7``) → result;
+            ``comparisons_missing``: label → why it is not there.
+        actions: the organisation's improvement actions, newest first.
+        loop: loop metrics from the registered provider, ``None`` without one.
     """
 
     organisation: str
@@ -139,6 +179,18 @@ class ReportInputs:
     grade_norms: dict[str, NormCheck]
     norm_rule: NormRule
     recommendations: str | None
+    matched: int = 0
+    verdicts: dict[int, RecordedVerdict] = field(default_factory=dict)
+    linked: dict[str, WaveResult] = field(default_factory=dict)
+    comparisons: dict[str, MirrorGaps] = field(default_factory=dict)
+    comparisons_missing: dict[str, str] = field(default_factory=dict)
+    actions: tuple[ActionRecord, ...] = ()
+    loop: LoopMetrics | None = None
+
+    @property
+    def paired(self) -> bool:
+        """True when the changes since the previous wave were tested paired."""
+        return any(c.method == "paired" for c in self.changes.values())
 
 
 Mark = tuple[float, float]
@@ -195,12 +247,33 @@ def _usable(wave: WaveData) -> ResponseMatrix:
 
 def _analyse(wave: WaveData) -> WaveResult:
     matrix = _usable(wave)
+    keep = wave.statuses != "started"
+    keys = tuple(k for k, ok in zip(wave.respondent_keys, keep.tolist(), strict=True) if ok)
     options = _options(wave.study)
     if matrix.n < wave.study.min_group_size:
-        return WaveResult(wave.study, matrix.n, None, {}, matrix)
+        return WaveResult(wave.study, matrix.n, None, {}, matrix, keys)
     analysis = analyze_matrix(matrix, wave.instrument, options)
     scores = scores_of(wave.instrument, matrix, options)
-    return WaveResult(wave.study, matrix.n, analysis, scores, matrix)
+    return WaveResult(wave.study, matrix.n, analysis, scores, matrix, keys)
+
+
+def matched_respondents(current: WaveResult, previous: WaveResult) -> int:
+    """Respondents of ``current`` whose key also answered ``previous``."""
+    before = {k for k in previous.respondent_keys if k is not None}
+    return sum(1 for k in current.respondent_keys if k is not None and k in before)
+
+
+def use_paired(current: WaveResult, previous: WaveResult) -> bool:
+    """Paired tests when at least half of the current wave, and at least the minimum
+    group size, also answered the previous wave (otherwise Welch on all answers)."""
+    matched = matched_respondents(current, previous)
+    if matched < max(current.study.min_group_size, 2) or 2 * matched < current.n:
+        return False
+    for w in (current, previous):
+        keys = [k for k in w.respondent_keys if k is not None]
+        if len(set(keys)) != len(keys):  # a respondent twice in one wave: not pairable
+            return False
+    return True
 
 
 def choice_items(instrument: Instrument, matrix: ResponseMatrix) -> list[str]:
@@ -271,20 +344,39 @@ def _changes(
     before = key_scores(previous.scores, previous.matrix)
     now.pop("nps", None)
     conf = current.analysis.options.confidence
+    paired = use_paired(current, previous)
+    keys_now = _pair_keys(current, "c")
+    keys_before = _pair_keys(previous, "p")
+
+    def change(old: FloatVector, new: FloatVector) -> MeanChange:
+        if paired:
+            return paired_mean_change(old, new, keys_before, keys_now, confidence=conf)
+        return mean_change(old, new, confidence=conf)
+
     changes: dict[str, MeanChange] = {}
     for name, values in now.items():
         if name in before:
-            changes[name] = mean_change(before[name], values, confidence=conf)
+            changes[name] = change(before[name], values)
     for g in current.analysis.grades.grades if current.analysis.grades else ():
         if g.code != "grade_overall" and previous.matrix.has(g.code):
-            changes[g.code] = mean_change(
-                previous.matrix.column(g.code), current.matrix.column(g.code), confidence=conf
-            )
+            changes[g.code] = change(previous.matrix.column(g.code), current.matrix.column(g.code))
     adjusted = adjust_pvalues([c.p for c in changes.values()], "holm").adjusted
     npsc = None
     if current.analysis.nps is not None and previous.analysis.nps is not None:
         npsc = nps_change(previous.analysis.nps, current.analysis.nps)
     return changes, dict(zip(changes, adjusted, strict=True)), npsc
+
+
+def _pair_keys(result: WaveResult, prefix: str) -> npt.NDArray[np.str_]:
+    """Unique keys per row: the respondent key, or a key of its own for an anonymous
+    row (so it never matches)."""
+    return np.array(
+        [
+            f"k:{k}" if k is not None else f"{prefix}{i}"
+            for i, k in enumerate(result.respondent_keys)
+        ],
+        dtype=np.str_,
+    )
 
 
 def _norms(
@@ -345,6 +437,8 @@ def report_inputs(
     breakdowns by question.
     """
     from gapsight.services.report_texts import get_recommendations
+    from gapsight.services.verdicts import get_verdicts
+    from gapsight.services.wave_links import linked_waves
 
     t = timings or Timings()
     start = t.mark()
@@ -362,6 +456,13 @@ def report_inputs(
         org = session.get(Organisation, wave.study.organisation_id)
         fieldwork = _fieldwork(session, study_id)
         recommendations = get_recommendations(session, study_id)
+        verdicts = get_verdicts(session, study_id)
+        linked_data = {
+            kind: load_wave(session, wid) for wid, kind in linked_waves(session, study_id).items()
+        }
+        actions = _actions(session, wave.study.organisation_id)
+        provider = loop_metrics_provider()
+        loop = provider(session, study_id) if provider is not None else None
         org_name = org.name if org is not None else ""
         sector = org.sector if org is not None else None
         rule = norm_rule_of(org.settings if org is not None else None)
@@ -374,6 +475,12 @@ def report_inputs(
     loaded, by_answer = _breakdowns(wave.instrument, current, lang)
     changes, adjusted, npsc = _changes(current, previous)
     cvs_norm, grade_norms = _norms(current, previous, rule)
+    linked = {kind: _analyse(w) for kind, w in linked_data.items()}
+    groups = {k: Group(r.matrix, r.study.min_group_size) for k, r in linked.items()}
+    if wave.study.kind == "customer":
+        groups["customer"] = Group(current.matrix, current.study.min_group_size)
+    comparisons, missing = compare(wave.instrument, groups, confidence=wave.study.confidence_level)
+    matched = matched_respondents(current, previous) if previous is not None else 0
     t.add("analysis", start)
     return ReportInputs(
         organisation=org_name,
@@ -391,11 +498,49 @@ def report_inputs(
         grade_norms=grade_norms,
         norm_rule=rule,
         recommendations=recommendations,
+        matched=matched,
+        verdicts=verdicts,
+        linked=linked,
+        comparisons=comparisons,
+        comparisons_missing=missing,
+        actions=actions,
+        loop=loop,
     )
 
 
-KINDS: tuple[str, ...] = ("research", "summary")
-"""``research``: the full research report; ``summary``: the management summary."""
+def _actions(session: Session, organisation_id: int) -> tuple[ActionRecord, ...]:
+    """The organisation's improvement actions that are done or under way, newest
+    first (cancelled ones and plans not yet started are not "what we did")."""
+    rows = session.scalars(
+        select(ImprovementAction)
+        .where(
+            ImprovementAction.organisation_id == organisation_id,
+            ImprovementAction.status.in_(("do", "check", "act", "done")),
+        )
+        .order_by(ImprovementAction.updated_at.desc(), ImprovementAction.id.desc())
+    )
+    return tuple(
+        ActionRecord(
+            title=a.title,
+            status=a.status,
+            level=a.level,
+            due=a.due.isoformat() if a.due is not None else None,
+            result=a.check_result,
+        )
+        for a in rows
+    )
+
+
+KINDS: tuple[str, ...] = (
+    "research",
+    "customer-feedback",
+    "employee-feedback",
+    "management",
+    "summary",
+)
+"""``research``: the full research report; ``customer-feedback`` and
+``employee-feedback``: the short feedback reports (:mod:`gapsight.reports.feedback`);
+``management`` (alias ``summary``): the management summary."""
 
 
 def build_report(
@@ -407,17 +552,31 @@ def build_report(
     timings: Timings | None = None,
 ) -> Report:
     """The report model of wave ``study_id`` in ``lang``; ``kind`` one of :data:`KINDS`."""
-    from gapsight.reports.contents import build
-    from gapsight.reports.summary import build_summary
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     t = timings or Timings()
     inputs = report_inputs(engine, study_id, lang=lang, timings=t)
     start = t.mark()
-    report = build(inputs, lang) if kind == "research" else build_summary(inputs, lang)
+    report = build_kind(inputs, lang, kind)
     t.add("build", start)
     return report
+
+
+def build_kind(inputs: ReportInputs, lang: str, kind: str) -> Report:
+    """The report model of ``kind`` (:data:`KINDS`) from computed ``inputs``."""
+    from gapsight.reports.contents import build
+    from gapsight.reports.feedback import build_customer_feedback, build_employee_feedback
+    from gapsight.reports.summary import build_summary
+
+    if kind == "research":
+        return build(inputs, lang)
+    if kind == "customer-feedback":
+        return build_customer_feedback(inputs, lang)
+    if kind == "employee-feedback":
+        return build_employee_feedback(inputs, lang)
+    if kind in ("management", "summary"):
+        return build_summary(inputs, lang)
+    raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
 
 
 def render_report(

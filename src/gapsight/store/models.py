@@ -61,6 +61,7 @@ from gapsight.domain.cases import CASE_EVENT_KINDS, CASE_KINDS, CASE_STATUSES
 from gapsight.domain.signals import CHANNELS as SIGNAL_CHANNELS
 from gapsight.domain.signals import STATUSES as SIGNAL_STATUSES
 from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
+from gapsight.domain.verdicts import VERDICTS
 
 __all__ = [
     "ACTION_LEVELS",
@@ -85,6 +86,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CharacteristicDefinition",
+    "GapVerdict",
     "ImprovementAction",
     "InstrumentVersion",
     "Invitation",
@@ -96,6 +98,7 @@ __all__ = [
     "SignalUpdate",
     "Study",
     "User",
+    "WaveLink",
 ]
 
 STUDY_STATUSES = ("draft", "fieldwork", "closed")
@@ -599,6 +602,35 @@ class AnswerBlock(Base):
 
     __tablename__ = "answer_blocks"
 
+
+class GapVerdict(Base):
+    """A verdict people recorded on gap 2, 3 or 4 for a wave (see
+    :mod:`gapsight.domain.verdicts`): present, partly or absent, why, and optionally a
+    measured share."""
+
+    __tablename__ = "gap_verdicts"
+    __table_args__ = (
+        CheckConstraint("gap IN (2, 3, 4)", name="gap"),
+        CheckConstraint(_in("verdict", VERDICTS), name="verdict"),
+        CheckConstraint("size IS NULL OR (size >= 0 AND size <= 1)", name="size"),
+    )
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    gap: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class WaveLink(Base):
+    """A mirror, prediction or employee wave and the customer wave it is compared with
+    (its report shows gaps 1, 6, 7, the mirror chart and the employee feedback)."""
+
+    __tablename__ = "wave_links"
+
     wave_id: Mapped[int] = mapped_column(
         ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
     )
@@ -625,3 +657,6 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[float] = mapped_column(Float, index=True)
+    customer_wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), index=True
+    )

@@ -69,6 +69,7 @@ ROUTERS = (
     "studies",
     "fieldwork",
     "reports",
+    "dashboard",
     "optout",
     "mailing",
     "tokens",

@@ -55,3 +55,36 @@ def test_an_unknown_study_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), args, env=env)
     assert result.exit_code != 0
     assert isinstance(result.exception, KeyError)
+
+
+def test_report_kinds_and_verdicts_from_the_command_line(tmp_path: Path) -> None:
+    from gapsight.services.verdicts import get_verdicts
+
+    data_dir = tmp_path / "data"
+    waves = install(Settings(data_dir=data_dir)).waves
+    latest = next(w.study_id for w in waves if w.key == "klant-2025")
+    env = {"GAPSIGHT_DATABASE_URL": "", "GAPSIGHT_DATA_DIR": ""}
+    for kind in ("customer-feedback", "employee-feedback", "management"):
+        out = tmp_path / f"{kind}.html"
+        args = ["report", "--study", str(latest), "--format", "html", "--kind", kind]
+        args += ["--out", str(out), "--data-dir", str(data_dir)]
+        if kind == "management":
+            args += ["--verdict", "2=present@0.4:No standards per role.", "--verdict", "4="]
+        result = CliRunner().invoke(_app(), args, env=env)
+        assert result.exit_code == 0, result.output
+        titles = {
+            "customer-feedback": "U zei, wij deden",
+            "employee-feedback": "Terugkoppeling aan medewerkers",
+            "management": "Managementsamenvatting",
+        }
+        assert titles[kind] in out.read_text("utf-8")
+    engine = make_engine(Settings(data_dir=data_dir))
+    with unit_of_work(engine) as session:
+        recorded = get_verdicts(session, latest)
+    engine.dispose()
+    assert recorded[2].verdict == "present" and recorded[2].size == 0.4
+    assert recorded[2].explanation == "No standards per role."
+    assert 4 not in recorded and recorded[3].verdict == "partly"  # 3 untouched
+    bad = ["report", "--study", str(latest), "--format", "html", "--verdict", "x"]
+    result = CliRunner().invoke(_app(), [*bad, "--data-dir", str(data_dir)], env=env)
+    assert result.exit_code != 0

@@ -47,6 +47,7 @@ SECTIONS = (
     "section.method",
     "section.response",
     "section.servqual",
+    "section.gapmodel",
     "section.scores",
     "section.reliability",
     "section.items",
