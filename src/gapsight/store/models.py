@@ -94,10 +94,14 @@ __all__ = [
     "OutboxMessage",
     "ReportText",
     "Response",
+    "ServiceEvent",
     "Signal",
+    "SignalIntake",
+    "SignalReportText",
     "SignalUpdate",
     "Study",
     "User",
+    "UserClientGroup",
     "WaveLink",
 ]
 
@@ -517,6 +521,44 @@ class ReportText(Base):
     updated_at: Mapped[dt.datetime] = _now()
 
 
+class AnswerVersion(Base):
+    """How often the responses of a wave have changed: a counter that database
+    triggers (migration 0008) raise in the same transaction as every insert, delete
+    and relevant update of a ``responses`` row of the wave.
+
+    No foreign key to ``studies``: the triggers also fire while a study's responses
+    are deleted by its own cascade, and an orphaned counter is harmless (it only ever
+    grows). A bulk import raises the counter once itself and skips the per-row
+    trigger (see :func:`gapsight.store.blocks.bulk_insert`)."""
+
+    __tablename__ = "answer_versions"
+
+    wave_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AnswerBlock(Base):
+    """One block of a wave's responses in columnar form (ids, statuses, keys, the
+    packed answer vectors, don't-know bitmasks, characteristics and texts of up to
+    :data:`gapsight.store.blocks.BLOCK_ROWS` respondents, as compressed Arrow IPC).
+
+    A derived copy of ``responses``: served only while ``version`` equals the wave's
+    :class:`AnswerVersion`, rebuilt from the rows otherwise (see
+    :mod:`gapsight.store.blocks`)."""
+
+    __tablename__ = "answer_blocks"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+    blocks: Mapped[int] = mapped_column(Integer)
+    """How many blocks the set of this version has (a completeness check)."""
+    rows: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Case(Base):
     """The follow-up of one flagged, non-anonymous respondent (see
     :mod:`gapsight.domain.cases`). One case per response (``response_id`` is unique),
@@ -575,32 +617,21 @@ class CaseEvent(Base):
     what: Mapped[str] = mapped_column(Text)
 
 
-class AnswerVersion(Base):
-    """How often the responses of a wave have changed: a counter that database
-    triggers (migration 0008) raise in the same transaction as every insert, delete
-    and relevant update of a ``responses`` row of the wave.
+class LoginFailure(Base):
+    """One failed login, counted by the login throttle (:mod:`gapsight.web.throttle`)
+    of every process that serves the same database.
 
-    No foreign key to ``studies``: the triggers also fire while a study's responses
-    are deleted by its own cascade, and an orphaned counter is harmless (it only ever
-    grows). A bulk import raises the counter once itself and skips the per-row
-    trigger (see :func:`gapsight.store.blocks.bulk_insert`)."""
+    ``key`` is the SHA-256 of ``"email:<address>"`` or ``"client:<IP address>"`` — the
+    throttle needs to count, not to know who — and ``failed_at`` is Unix time in
+    seconds. Rows older than the throttle's window are deleted as new failures come in.
+    """
 
-    __tablename__ = "answer_versions"
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_failed_at", "key", "failed_at"),)
 
-    wave_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    version: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-class AnswerBlock(Base):
-    """One block of a wave's responses in columnar form (ids, statuses, keys, the
-    packed answer vectors, don't-know bitmasks, characteristics and texts of up to
-    :data:`gapsight.store.blocks.BLOCK_ROWS` respondents, as compressed Arrow IPC).
-
-    A derived copy of ``responses``: served only while ``version`` equals the wave's
-    :class:`AnswerVersion`, rebuilt from the rows otherwise (see
-    :mod:`gapsight.store.blocks`)."""
-
-    __tablename__ = "answer_blocks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class GapVerdict(Base):
@@ -634,29 +665,81 @@ class WaveLink(Base):
     wave_id: Mapped[int] = mapped_column(
         ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
     )
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    version: Mapped[int] = mapped_column(BigInteger)
-    blocks: Mapped[int] = mapped_column(Integer)
-    """How many blocks the set of this version has (a completeness check)."""
-    rows: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class LoginFailure(Base):
-    """One failed login, counted by the login throttle (:mod:`gapsight.web.throttle`)
-    of every process that serves the same database.
-
-    ``key`` is the SHA-256 of ``"email:<address>"`` or ``"client:<IP address>"`` — the
-    throttle needs to count, not to know who — and ``failed_at`` is Unix time in
-    seconds. Rows older than the throttle's window are deleted as new failures come in.
-    """
-
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_failed_at", "key", "failed_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(64))
-    failed_at: Mapped[float] = mapped_column(Float, index=True)
     customer_wave_id: Mapped[int] = mapped_column(
         ForeignKey("studies.id", ondelete="CASCADE"), index=True
     )
+
+
+class SignalIntake(Base):
+    """One submission of the public signal form, kept to rate-limit floods: the
+    HMAC of the sender's network address (never the address itself) and when.
+    Rows older than the rate-limit window are deleted as new ones arrive."""
+
+    __tablename__ = "signal_intake"
+    __table_args__ = (Index("ix_signal_intake_address_hash_at", "address_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserClientGroup(Base):
+    """A client group assigned to a user, which makes that user a *client manager*:
+    in the signals register they see and handle the signals of their client groups
+    only (see :mod:`gapsight.services.signal_access`)."""
+
+    __tablename__ = "user_client_groups"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_group: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class SignalReportText(Base):
+    """The text that explains the figures of a signals report, written by people and
+    kept so every rendering prints it: ``kind`` ``supplier`` or ``registrar``,
+    ``subject`` the supplier's or registrar's name, ``period`` the last month
+    (``YYYY-MM``)."""
+
+    __tablename__ = "signal_report_texts"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "kind", "subject", "period"),
+        CheckConstraint("kind IN ('supplier', 'registrar')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(7))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class ServiceEvent(Base):
+    """A service interaction (a request handled, a helpdesk contact) registered for an
+    event survey wave: who was served (``email``), by which ``department``, and what
+    happened to it — ``outcome`` ``invited`` (sampled and invited, ``invitation_id``),
+    ``not_sampled`` or ``already_invited`` (sampled, but the contact already has an
+    invitation in this wave). See :mod:`gapsight.services.events`."""
+
+    __tablename__ = "service_events"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('invited', 'not_sampled', 'already_invited')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    outcome: Mapped[str] = mapped_column(String(20))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = _now()
