@@ -80,9 +80,12 @@ __all__ = [
     "ReportText",
     "Response",
     "Signal",
+    "SignalIntake",
+    "SignalReportText",
     "SignalUpdate",
     "Study",
     "User",
+    "UserClientGroup",
 ]
 
 STUDY_STATUSES = ("draft", "fieldwork", "closed")
@@ -495,4 +498,53 @@ class ReportText(Base):
         ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
     )
     recommendations: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class SignalIntake(Base):
+    """One submission of the public signal form, kept to rate-limit floods: the
+    HMAC of the sender's network address (never the address itself) and when.
+    Rows older than the rate-limit window are deleted as new ones arrive."""
+
+    __tablename__ = "signal_intake"
+    __table_args__ = (Index("ix_signal_intake_address_hash_at", "address_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserClientGroup(Base):
+    """A client group assigned to a user, which makes that user a *client manager*:
+    in the signals register they see and handle the signals of their client groups
+    only (see :mod:`gapsight.services.signal_access`)."""
+
+    __tablename__ = "user_client_groups"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_group: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class SignalReportText(Base):
+    """The text that explains the figures of a signals report, written by people and
+    kept so every rendering prints it: ``kind`` ``supplier`` or ``registrar``,
+    ``subject`` the supplier's or registrar's name, ``period`` the last month
+    (``YYYY-MM``)."""
+
+    __tablename__ = "signal_report_texts"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "kind", "subject", "period"),
+        CheckConstraint("kind IN ('supplier', 'registrar')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(7))
+    text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = _now()
