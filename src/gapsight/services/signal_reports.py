@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -107,6 +107,7 @@ def completeness_by_registrar(
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    client_groups: Collection[str] | None = None,
 ) -> list[CompletenessRow]:
     """Completeness per registrar per month (see
     :func:`gapsight.domain.signals.completeness`), sorted by month then registrar.
@@ -115,7 +116,9 @@ def completeness_by_registrar(
     config = config_for(org)
     tz = ZoneInfo(config.timezone)
     groups: dict[tuple[str, str], list[Signal]] = defaultdict(list)
-    for s in list_signals(session, organisation_id, since=since, until=until):
+    for s in list_signals(
+        session, organisation_id, since=since, until=until, client_groups=client_groups
+    ):
         groups[(_month_of(s, tz), s.registrar)].append(s)
     rows = []
     for (month, registrar), signals in sorted(groups.items()):
@@ -165,7 +168,12 @@ def _count(values: Iterable[str | None]) -> dict[str, int]:
 
 
 def monthly_bundle(
-    session: Session, organisation_id: int, month: str, *, now: dt.datetime
+    session: Session,
+    organisation_id: int,
+    month: str,
+    *,
+    now: dt.datetime,
+    client_groups: Collection[str] | None = None,
 ) -> list[RegistrarBundle]:
     """Per registrar, the signals received in ``month`` (``YYYY-MM``), sorted by
     registrar. The acknowledgement counts use the acknowledge clock at ``now``."""
@@ -174,7 +182,9 @@ def monthly_bundle(
     calendar = calendar_for(org)
     start, end = month_bounds(month, config.timezone)
     groups: dict[str, list[Signal]] = defaultdict(list)
-    for s in list_signals(session, organisation_id, since=start, until=end):
+    for s in list_signals(
+        session, organisation_id, since=start, until=end, client_groups=client_groups
+    ):
         groups[s.registrar].append(s)
     bundles = []
     for registrar, signals in sorted(groups.items()):
@@ -251,6 +261,7 @@ def supplier_report(
     months: int = 2,
     explanation: str = "",
     trend_settings: TrendSettings | None = None,
+    client_groups: Collection[str] | None = None,
 ) -> SupplierReport:
     """The report for ``supplier`` over the ``months`` months ending with
     ``last_month`` (default two: the bi-monthly report)."""
@@ -260,7 +271,14 @@ def supplier_report(
     period = months_back(last_month, months)
     start = month_bounds(period[0], config.timezone)[0]
     end = month_bounds(period[-1], config.timezone)[1]
-    signals = list_signals(session, organisation_id, supplier=supplier, since=start, until=end)
+    signals = list_signals(
+        session,
+        organisation_id,
+        supplier=supplier,
+        since=start,
+        until=end,
+        client_groups=client_groups,
+    )
     by_category_month: dict[str, dict[str, int]] = {}
     for s in signals:
         row = by_category_month.setdefault(s.category, dict.fromkeys(period, 0))
@@ -313,6 +331,7 @@ def supplier_report(
             by="theme",
             supplier=supplier,
             settings=trend_settings,
+            client_groups=client_groups,
         ),
         follow_ups=[
             FollowUp(u.signal_id, _aware(u.at).astimezone(tz).date().isoformat(), u.by, u.what)
@@ -333,6 +352,7 @@ def signal_trends(
     by: str = "theme",
     supplier: str | None = None,
     settings: TrendSettings | None = None,
+    client_groups: Collection[str] | None = None,
 ) -> list[Trend]:
     """Themes (``by="theme"``) or categories (``by="category"``) whose count in
     ``last_month`` rises or recurs beyond their own history (monthly counts over the
@@ -348,7 +368,14 @@ def signal_trends(
     end = month_bounds(period[-1], config.timezone)[1]
     counts: dict[str, list[int]] = {}
     position = {m: i for i, m in enumerate(period)}
-    for signal in list_signals(session, organisation_id, supplier=supplier, since=start, until=end):
+    for signal in list_signals(
+        session,
+        organisation_id,
+        supplier=supplier,
+        since=start,
+        until=end,
+        client_groups=client_groups,
+    ):
         keys = (signal.theme_tags or []) if by == "theme" else [signal.category]
         for key in keys:
             counts.setdefault(key, [0] * len(period))[position[_month_of(signal, tz)]] += 1

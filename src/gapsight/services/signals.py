@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ __all__ = [
     "calendar_for",
     "change_status",
     "config_for",
+    "edit_signal",
     "find_by_status_token",
     "get_signal",
     "import_signals",
@@ -359,6 +360,77 @@ def add_update(
     return update
 
 
+EDITABLE = (
+    "received_at",
+    "channel",
+    "registrar",
+    "registrar_email",
+    "client_organisation",
+    "client_group",
+    "contact_person",
+    "contact_email",
+    "supplier",
+    "service_domain",
+    "category",
+    "description",
+    "supplier_ticket",
+    "within_norms",
+    "norms_explanation",
+    "theme_tags",
+)
+"""Fields a registration may correct after the fact (status, follow-ups and the
+client's feedback change through their own functions)."""
+
+
+def edit_signal(
+    session: Session,
+    signal_id: int,
+    values: Mapping[str, Any],
+    *,
+    at: dt.datetime,
+    by: str,
+) -> list[str]:
+    """Correct fields of a registration (the same rules as registering, checked on
+    the whole signal after the change); records a ``note`` naming the changed fields.
+    Returns the names of the fields that changed."""
+    signal = get_signal(session, signal_id)
+    config = config_for(_org(session, signal.organisation_id))
+    unknown = [k for k in values if k not in EDITABLE]
+    if unknown:
+        raise InvalidInput(
+            [FieldProblem(k, "field_unknown", f"{k!r} cannot be edited") for k in unknown]
+        )
+    current: dict[str, Any] = {name: getattr(signal, name) for name in EDITABLE}
+    current["received_at"] = _aware(signal.received_at)
+    data = _clean({**current, **values}, config)
+    if data["received_at"] is None:
+        data["received_at"] = current["received_at"]
+    problems = check_signal(
+        {**data, "status": signal.status, "resolution": signal.resolution}, config
+    )
+    if problems:
+        raise InvalidInput(problems)
+    data["received_at"] = _utc(data["received_at"])
+    changed = [
+        n for n in EDITABLE if data[n] != (current[n] if n != "received_at" else _utc(current[n]))
+    ]
+    for name in changed:
+        setattr(signal, name, data[name])
+    if changed:
+        signal.updated_at = _utc(at)
+        session.add(
+            SignalUpdate(
+                signal_id=signal.id,
+                at=_utc(at),
+                by=by,
+                kind="note",
+                what="edited: " + ", ".join(changed),
+            )
+        )
+    session.flush()
+    return changed
+
+
 def change_status(
     session: Session,
     signal_id: int,
@@ -405,10 +477,17 @@ def list_signals(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     open_only: bool = False,
+    client_groups: Collection[str] | None = None,
+    category: str | None = None,
 ) -> list[Signal]:
     """Signals of an organisation, oldest first, filtered by the given fields;
-    ``until`` is exclusive."""
+    ``until`` is exclusive; ``client_groups`` limits to those groups (a client
+    manager's scope, see :mod:`gapsight.services.signal_access`)."""
     stmt = select(Signal).where(Signal.organisation_id == organisation_id)
+    if client_groups is not None:
+        stmt = stmt.where(Signal.client_group.in_(sorted(client_groups)))
+    if category is not None:
+        stmt = stmt.where(Signal.category == category)
     if status is not None:
         stmt = stmt.where(Signal.status == status)
     if open_only:

@@ -69,6 +69,8 @@ ROUTERS = (
     "mailing",
     "tokens",
     "respond",
+    "signal_form",
+    "signals",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""
 SESSION_COOKIE = "gapsight_session"
