@@ -390,26 +390,52 @@ def notify_trends(
     now: dt.datetime,
     by: str = "theme",
     settings: TrendSettings | None = None,
+    base_url: str = "",
 ) -> list[Trend]:
     """Send the trends of ``last_month`` to the coordinator (``coordinator_email`` in
-    ``settings["signals"]``) as one outbox message, once per organisation, month and
-    ``by`` (dedupe key ``signal-trends:<org>:<month>:<by>``). Returns the trends; no
-    message when there are none or no coordinator is set."""
+    ``settings["signals"]``) as one outbox message (``mail/templates/signal_trends``,
+    in the organisation's language), once per organisation, month and ``by`` (dedupe
+    key ``signal-trends:<org>:<month>:<by>``). Returns the trends; no message when
+    there are none or no coordinator is set."""
     from gapsight.mail.outbox import enqueue
+    from gapsight.mail.render import compose
+    from gapsight.services.signals import organisation_language
 
     found = signal_trends(session, organisation_id, last_month=last_month, by=by, settings=settings)
-    config = config_for(_org(session, organisation_id))
+    org = _org(session, organisation_id)
+    config = config_for(org)
     if found and config.coordinator_email:
-        lines = [f"- {t.kind}: {t.explain()}" for t in found]
+        lang = organisation_language(org)
+        kinds = {"nl": {"rising": "stijgend", "recurring": "terugkerend"}}.get(
+            lang, {"rising": "rising", "recurring": "recurring"}
+        )
+        labels = {c.code: c.label(lang) for c in config.categories}
+        mail = compose(
+            "signal_trends",
+            lang,
+            {
+                "month": last_month,
+                "trends": [
+                    {
+                        "key": labels.get(t.key, t.key) if by == "category" else t.key,
+                        "kind_label": kinds[t.kind],
+                        "count": t.count,
+                        "expected": f"{t.expected:.2g}",
+                    }
+                    for t in found
+                ],
+                "link": f"{base_url.rstrip('/')}/signals/trends?month={last_month}&by={by}",
+                "organisation": org.name,
+            },
+        )
         enqueue(
             session,
             kind="signal_trends",
             dedupe_key=f"signal-trends:{organisation_id}:{last_month}:{by}",
             recipient=config.coordinator_email,
-            subject=f"Signals {last_month}: {len(found)} {by} trend(s) worth a closer look",
-            text="These rose or recurred beyond their own history:\n\n"
-            + "\n".join(lines)
-            + "\n\nMethod: Poisson exceedance against the previous months (docs/signals.md).\n",
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
             now=now,
         )
     return found

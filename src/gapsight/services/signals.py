@@ -74,6 +74,7 @@ __all__ = [
     "get_signal",
     "import_signals",
     "list_signals",
+    "organisation_language",
     "public_status",
     "register_signal",
     "run_clocks",
@@ -560,20 +561,66 @@ class ClockMessage:
     dedupe_key: str
 
 
-_SUBJECTS = {
-    "acknowledge": "acknowledge the client",
-    "status_update": "send the client a status update",
-    "resolution": "resolve the signal",
+TASKS: Mapping[str, Mapping[str, str]] = {
+    "nl": {
+        "acknowledge": "ontvangst bevestigen aan de klant",
+        "status_update": "de klant een statusupdate sturen",
+        "resolution": "het signaal oplossen",
+    },
+    "en": {
+        "acknowledge": "acknowledge the client",
+        "status_update": "send the client a status update",
+        "resolution": "resolve the signal",
+    },
+}
+"""What each clock asks for, per language (the reminder and escalation mails)."""
+STATUS_NAMES: Mapping[str, Mapping[str, str]] = {
+    "nl": {
+        "new": "ontvangen",
+        "acknowledged": "bevestigd",
+        "in_progress": "in behandeling",
+        "waiting_supplier": "wacht op leverancier",
+        "referred": "doorverwezen",
+        "resolved": "opgelost",
+        "closed": "gesloten",
+    },
+    "en": {
+        "new": "received",
+        "acknowledged": "acknowledged",
+        "in_progress": "in progress",
+        "waiting_supplier": "waiting for the supplier",
+        "referred": "referred",
+        "resolved": "resolved",
+        "closed": "closed",
+    },
 }
 
 
-def run_clocks(session: Session, organisation_id: int, *, now: dt.datetime) -> list[ClockMessage]:
+def organisation_language(org: Organisation) -> str:
+    """The language of an organisation's mail (``settings["language"]``, else Dutch)."""
+    lang = (org.settings or {}).get("language", "nl")
+    return lang if lang in TASKS else "nl"
+
+
+def run_clocks(
+    session: Session,
+    organisation_id: int,
+    *,
+    now: dt.datetime,
+    base_url: str = "",
+) -> list[ClockMessage]:
     """Enqueue the reminders and escalations that are due at ``now`` for the open
     signals of an organisation; returns only those enqueued *now* (a message already
-    in the outbox is never added again)."""
+    in the outbox is never added again). The mails (``mail/templates/signal_reminder``
+    and ``signal_escalation``) are in the organisation's language and link to
+    ``<base_url>/signals/<id>``."""
+    from gapsight.mail.render import compose
+
     org = _org(session, organisation_id)
     config = config_for(org)
     calendar = calendar_for(org)
+    lang = organisation_language(org)
+    tz = ZoneInfo(config.timezone)
     sent: list[ClockMessage] = []
     for signal in list_signals(session, organisation_id, open_only=True):
         for name, clock in signal_clocks(signal, config, calendar).items():
@@ -588,23 +635,36 @@ def run_clocks(session: Session, organisation_id: int, *, now: dt.datetime) -> l
                 continue
             cycle = clock.started_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
             key = f"signal:{signal.id}:{name}:{cycle}:{occasion}"
-            due = clock.due_date.isoformat()
-            verb = "is overdue" if occasion == "escalation" else "is due"
-            subject = f"Signal {signal.id}: {_SUBJECTS[name]} ({verb} {due})"
-            text = (
-                f"Signal {signal.id} from {signal.client_organisation} ({signal.client_group}), "
-                f"category {signal.category}, received {signal.received_at:%Y-%m-%d}.\n"
-                f"Deadline to {_SUBJECTS[name]}: {due} — {verb}.\n"
-                f"Registrar: {signal.registrar}. Status: {signal.status}.\n\n"
-                f"{signal.description[:500]}\n"
+            try:
+                category = config.category(signal.category).label(lang)
+            except KeyError:
+                category = signal.category
+            mail = compose(
+                f"signal_{occasion}",
+                lang,
+                {
+                    "signal_id": signal.id,
+                    "task": TASKS[lang][name],
+                    "due": clock.due_date.isoformat(),
+                    "registrar": signal.registrar,
+                    "client_organisation": signal.client_organisation,
+                    "client_group": signal.client_group,
+                    "category": category,
+                    "received": _aware(signal.received_at).astimezone(tz).date().isoformat(),
+                    "status": STATUS_NAMES[lang].get(signal.status, signal.status),
+                    "description": signal.description[:500],
+                    "link": f"{base_url.rstrip('/')}/signals/{signal.id}",
+                    "organisation": org.name,
+                },
             )
             if enqueue(
                 session,
                 kind=f"signal_{occasion}",
                 dedupe_key=key,
                 recipient=recipient,
-                subject=subject,
-                text=text,
+                subject=mail.subject,
+                text=mail.text,
+                html=mail.html,
                 now=now,
             ):
                 sent.append(ClockMessage(signal.id, name, occasion, recipient, key))

@@ -420,7 +420,7 @@ def test_trends_are_sent_to_the_coordinator_once(db_engine: Engine) -> None:
     with unit_of_work(db_engine) as session:
         sent = session.scalars(select(OutboxMessage)).all()
         assert [(m.kind, m.recipient) for m in sent] == [("signal_trends", "coord@ssc.example")]
-        assert "late-delivery: 6 this period" in (sent[0].body_text or "")
+        assert "- late-delivery (stijgend): 6 deze maand" in (sent[0].body_text or "")
 
 
 def test_the_public_status_shows_that_one_signal_only(db_engine: Engine) -> None:
