@@ -33,6 +33,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -290,19 +291,29 @@ def build_sender(
     secret: str,
     *,
     transport: Transport | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> Sender:
     """The mail worker of ``gapsight serve`` and ``gapsight worker``: sends the outbox
     through the configured SMTP server and, once a minute, enqueues the reminders that
-    are due (:func:`remind_due`)."""
+    are due (:func:`remind_due`) and runs the signals scheduler (clock reminders and
+    escalations, the monthly trend mail: :func:`gapsight.services.signal_schedule.tick`).
+    ``clock`` (current UTC time) is for tests that step over weekends and holidays."""
+    from gapsight.services import signal_schedule
+
     links = links_for(settings, secret)
+    now = clock or outbox.utcnow
 
     def reminders() -> None:
         with unit_of_work(engine) as session:
             remind_due(session, links, fallback_language=settings.default_language)
 
+    def signals() -> None:
+        signal_schedule.tick(engine, now=now(), base_url=settings.public_url)
+
     return Sender(
         engine,
         transport or SmtpTransport(settings),
         sender_address=settings.mail_from,
-        tasks=[reminders],
+        tasks=[reminders, signals],
+        clock=now,
     )
