@@ -19,7 +19,6 @@ a form this server showed. Everything typed is shown escaped.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -62,6 +61,12 @@ def signal_messages(request: Request) -> dict[str, str]:
         "datetime": _("Enter a date as YYYY-MM-DD."),
         "timezone": _("Enter a date as YYYY-MM-DD."),
     }
+
+
+def _now(request: Request) -> dt.datetime:
+    """The current time: ``app.state.clock()`` when a test injected one."""
+    clock = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
 
 def status_labels(request: Request) -> dict[str, str]:
@@ -111,7 +116,7 @@ def _form_page(
             "categories": [(c.code, c.label(lang)) for c in config.categories],
             "client_groups": [(g, g) for g in config.client_groups],
             "disruption": config.disruption_text(lang),
-            "stamp": make_stamp(secret, time.time()),
+            "stamp": make_stamp(secret, _now(request).timestamp()),
             "honeypot": HONEYPOT,
             "form": form.values if form else {},
             "errors": form.errors if form else {},
@@ -139,7 +144,9 @@ async def submit(request: Request, organisation_id: int) -> Response:
     values: dict[str, Any] = {field: form.text(field) for field in PUBLIC_FIELDS}
     secret = secret_key(request.app.state.settings)
     rules: IntakeRules = getattr(request.app.state, "intake_rules", IntakeRules())
-    stamp_problem = check_stamp(secret, str(data.get("stamp") or ""), time.time(), rules)
+    stamp_problem = check_stamp(
+        secret, str(data.get("stamp") or ""), _now(request).timestamp(), rules
+    )
     if stamp_problem is not None:
         notice = {
             "too_fast": _("That was very fast. Please check your entries and send the form again."),
@@ -155,7 +162,7 @@ async def submit(request: Request, organisation_id: int) -> Response:
                 organisation_id,
                 values,
                 address_hash=address_key(secret, client),
-                now=dt.datetime.now(dt.UTC),
+                now=_now(request),
                 language=lang,
                 rules=rules,
             )
