@@ -461,7 +461,8 @@ async def save_report_text(request: Request, user: CurrentUser = Depends(viewer)
             )
         except ValueError:
             raise HTTPException(status_code=422) from None
-    flash(request, gettext_for(request)("Explanation saved."))
+    _ = gettext_for(request)
+    flash(request, _("Explanation saved."))
     from urllib.parse import urlencode
 
     query = urlencode(
@@ -656,5 +657,6 @@ async def edit(request: Request, signal_id: int, user: CurrentUser = Depends(vie
                 form.add_problems(exc.problems, signal_messages(request))
     if not form.ok:
         return _form_page(request, "signals/edit.html", form, config, scope, signal_id=signal_id)
-    flash(request, gettext_for(request)("Signal saved."))
+    _ = gettext_for(request)
+    flash(request, _("Signal saved."))
     return RedirectResponse(f"/signals/{signal_id}", status_code=303)
