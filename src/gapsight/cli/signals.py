@@ -445,6 +445,43 @@ def assign(
         common.console.print(f"{user} sees all signals of their organisation")
 
 
+@signals_app.command("events")
+def events_(
+    path: Path = typer.Argument(..., help="CSV or Excel file of service interactions."),
+    study: int = typer.Option(..., "--study", help="The event wave (study on 'event')."),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """Register service interactions for an event survey; a sampled share
+    (settings.events.share) is invited at once (all rows or none).
+
+    Example: gapsight signals events contacts.csv --study 4
+    """
+    from gapsight.domain.problems import InvalidInput
+    from gapsight.io.table import ImportRejected
+    from gapsight.services import events, mailing
+    from gapsight.store.database import make_engine, unit_of_work
+    from gapsight.web.secret import secret_key
+
+    settings = common.settings(data_dir, database_url)
+    links = mailing.links_for(settings, secret_key(settings))
+    engine = make_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            try:
+                result = events.import_events(session, study, path, links=links, now=_now())
+            except (ImportRejected, InvalidInput) as exc:
+                raise _problems(exc) from exc
+            except (KeyError, ValueError) as exc:
+                raise common.UserError(str(exc.args[0] if exc.args else exc)) from exc
+    finally:
+        engine.dispose()
+    common.console.print(
+        f"{result.recorded} interactions registered, {result.sampled} sampled, "
+        f"{result.invited} invited ({result.already_invited} already invited in this wave)"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add ``signals …`` to the main command."""
     app.add_typer(signals_app, name="signals")

@@ -4,8 +4,10 @@
 reminders and escalations that are due (:func:`gapsight.services.signals.run_clocks`)
 and, from the first day of a month on, the coordinator's trend mail about the
 previous month, by theme and by category
-(:func:`gapsight.services.signal_reports.notify_trends`). Every message has a dedupe
-key, so ticking every minute — or from several processes — sends each message once.
+(:func:`gapsight.services.signal_reports.notify_trends`); it also routes the answers
+of event surveys to the departments (:func:`gapsight.services.events.route_feedback`).
+Every message has a dedupe key, so ticking every minute — or from several
+processes — sends each message once.
 
 It runs periodically inside ``gapsight serve`` and ``gapsight worker`` as a task of
 the mail sender (:func:`gapsight.services.mailing.build_sender`, once a minute), and
@@ -26,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from gapsight.services import organisations
+from gapsight.services import events, organisations
 from gapsight.services.signal_reports import months_back, notify_trends
 from gapsight.services.signals import ClockMessage, config_for, run_clocks
 from gapsight.store.database import unit_of_work
@@ -44,6 +46,7 @@ class TickResult:
     clock_messages: list[ClockMessage] = field(default_factory=list)
     trend_checks: list[tuple[int, str, str]] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    feedback_routed: int = 0
 
 
 def tick(engine: Engine, *, now: dt.datetime, base_url: str = "") -> TickResult:
@@ -63,6 +66,7 @@ def tick(engine: Engine, *, now: dt.datetime, base_url: str = "") -> TickResult:
                         session, org_id, last_month=previous, now=now, by=by, base_url=base_url
                     )
                     result.trend_checks.append((org_id, previous, by))
+                result.feedback_routed += events.route_feedback(session, org_id, now=now)
         except Exception:
             log.exception("signals tick failed for organisation %s", org_id)
             result.failed.append(org_id)

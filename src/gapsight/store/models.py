@@ -79,6 +79,7 @@ __all__ = [
     "OutboxMessage",
     "ReportText",
     "Response",
+    "ServiceEvent",
     "Signal",
     "SignalIntake",
     "SignalReportText",
@@ -548,3 +549,29 @@ class SignalReportText(Base):
     period: Mapped[str] = mapped_column(String(7))
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = _now()
+
+
+class ServiceEvent(Base):
+    """A service interaction (a request handled, a helpdesk contact) registered for an
+    event survey wave: who was served (``email``), by which ``department``, and what
+    happened to it — ``outcome`` ``invited`` (sampled and invited, ``invitation_id``),
+    ``not_sampled`` or ``already_invited`` (sampled, but the contact already has an
+    invitation in this wave). See :mod:`gapsight.services.events`."""
+
+    __tablename__ = "service_events"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('invited', 'not_sampled', 'already_invited')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    outcome: Mapped[str] = mapped_column(String(20))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = _now()

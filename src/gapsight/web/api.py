@@ -597,9 +597,10 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         not opt out; each reminder once)."""
         return _mail("remind", study_id, user, session)
 
-    from gapsight.web import api_signals
+    from gapsight.web import api_events, api_signals
 
     api_signals.install(api, _ERRORS)
+    api_events.install(api, _ERRORS)
     _document_problems(api)
     return api
 

@@ -4,7 +4,8 @@
   address and the time), for the per-address rate limit;
 - ``user_client_groups``: client groups assigned to a user (a client manager sees the
   signals of those groups only);
-- ``signal_report_texts``: the explanatory text of a supplier or registrar report.
+- ``signal_report_texts``: the explanatory text of a supplier or registrar report;
+- ``service_events``: service interactions registered for event surveys.
 
 Revision ID: 0011
 Revises: 0006
@@ -81,9 +82,42 @@ def upgrade() -> None:
         ["organisation_id"],
         unique=False,
     )
+    op.create_table(
+        "service_events",
+        sa.Column("id", _BIGID, nullable=False),
+        sa.Column("wave_id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("department", sa.String(length=200), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=True),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("invitation_id", _BIGID, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=_NOW, nullable=False),
+        sa.CheckConstraint(
+            "outcome IN ('invited', 'not_sampled', 'already_invited')",
+            name=op.f("ck_service_events_outcome"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["invitation_id"],
+            ["invitations.id"],
+            name=op.f("fk_service_events_invitation_id_invitations"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["wave_id"],
+            ["studies.id"],
+            name=op.f("fk_service_events_wave_id_studies"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_events")),
+    )
+    op.create_index(op.f("ix_service_events_wave_id"), "service_events", ["wave_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_service_events_wave_id"), table_name="service_events")
+    op.drop_table("service_events")
     op.drop_index(op.f("ix_signal_report_texts_organisation_id"), table_name="signal_report_texts")
     op.drop_table("signal_report_texts")
     op.drop_table("user_client_groups")
