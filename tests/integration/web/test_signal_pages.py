@@ -228,3 +228,24 @@ def test_completeness_trends_and_reports_pages(
     pdf = browser.get(f"/signals/reports/file?kind=registrar&month={month}&format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert browser.get("/signals/reports/file?kind=nope&format=pdf").status_code == 404
+
+
+def test_an_admin_makes_a_user_client_manager_on_the_user_page(
+    browser: Browser, people: dict[str, Any], register: dict[str, int], web_engine: Engine
+) -> None:
+    with unit_of_work(web_engine) as session:
+        viewer = session.scalars(select(User).where(User.email == "viewer@acme.example")).one()
+        viewer_id, acme = viewer.id, viewer.organisation_id
+    as_role(browser, "admin")
+    page = browser.get(f"/users/{viewer_id}")
+    assert "Onderwijs" in page.text  # assigned by the fixture
+    saved = browser.submit(
+        f"/users/{viewer_id}",
+        {"role": "viewer", "organisation_id": str(acme), "client_groups": "Zorg\nOnderwijs\n"},
+        token_from=f"/users/{viewer_id}",
+    )
+    assert saved.status_code == 303, saved.text
+    with unit_of_work(web_engine) as session:
+        from gapsight.services.signal_access import client_groups_of
+
+        assert client_groups_of(session, viewer_id) == {"Zorg", "Onderwijs"}
