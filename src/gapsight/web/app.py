@@ -70,6 +70,7 @@ ROUTERS = (
     "tokens",
     "respond",
     "signal_form",
+    "signal_import",
     "signals",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order."""

@@ -249,3 +249,58 @@ def test_an_admin_makes_a_user_client_manager_on_the_user_page(
         from gapsight.services.signal_access import client_groups_of
 
         assert client_groups_of(session, viewer_id) == {"Zorg", "Onderwijs"}
+
+
+EXPORT = (
+    "Datum;Klantorganisatie;Klantgroep;Domein;Categorie;Omschrijving;Leverancier\n"
+    "02-03-2026;Gemeente A;Zorg;Werkplek;Klacht;Laptop late;ICT-Partner\n"
+    "03-03-2026;Gemeente A;Onderwijs;Werkplek;wish;Docking stations;ICT-Partner\n"
+)
+
+
+def test_a_coordinator_imports_a_supplier_export_all_or_nothing(
+    browser: Browser, people: dict[str, Any], web_engine: Engine
+) -> None:
+    as_role(browser, "coordinator")
+    token = browser.token("/signals/import")
+    bad = EXPORT.replace("03-03-2026", "someday") + "04-03-2026;;Zorg;Werkplek;rant;x;\n"
+    refused = browser.post(
+        "/signals/import",
+        data={"csrf_token": token, "registrar": "ICT-Partner", "channel": "supplier_report"},
+        files={"file": ("export.csv", bad.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "Nothing was imported" in refused.text
+    assert "someday" in refused.text and "rant" in refused.text
+    with unit_of_work(web_engine) as session:
+        assert session.scalars(select(Signal)).all() == []
+    done = browser.post(
+        "/signals/import",
+        data={"csrf_token": token, "registrar": "ICT-Partner", "channel": "supplier_report"},
+        files={"file": ("export.csv", EXPORT.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    with unit_of_work(web_engine) as session:
+        rows = session.scalars(select(Signal).order_by(Signal.id)).all()
+        assert [(s.category, s.client_group, s.channel) for s in rows] == [
+            ("complaint", "Zorg", "supplier_report"),
+            ("wish", "Onderwijs", "supplier_report"),
+        ]
+    assert "2 signals imported" in browser.get("/signals").text
+
+
+def test_client_managers_and_viewers_cannot_import(
+    browser: Browser, people: dict[str, Any], register: dict[str, int]
+) -> None:
+    as_role(browser, "viewer")
+    assert browser.get("/signals/import").status_code == 403  # the role
+    browser.post("/logout", data={"csrf_token": browser.token("/signals")})
+    with unit_of_work(browser.app.state.engine) as session:  # type: ignore[attr-defined]
+        coordinator = session.scalars(
+            select(User).where(User.email == "coordinator@acme.example")
+        ).one()
+        assign_client_groups(session, coordinator.id, ["Zorg"])
+    as_role(browser, "coordinator")
+    assert browser.get("/signals/import").status_code == 403  # a client manager

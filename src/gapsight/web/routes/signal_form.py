@@ -37,7 +37,7 @@ from gapsight.web.i18n import gettext_for, language
 from gapsight.web.secret import secret_key
 from gapsight.web.templating import render
 
-__all__ = ["router", "signal_messages", "status_labels"]
+__all__ = ["channel_labels", "router", "signal_messages", "status_labels"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,6 +80,19 @@ def status_labels(request: Request) -> dict[str, str]:
         "referred": _("referred to the supplier"),
         "resolved": _("resolved"),
         "closed": _("closed"),
+    }
+
+
+def channel_labels(request: Request) -> dict[str, str]:
+    """The channels in the request's language."""
+    _ = gettext_for(request)
+    return {
+        "web_form": _("web form"),
+        "mailbox": _("mailbox"),
+        "conversation": _("conversation of a client manager"),
+        "supplier_report": _("supplier report"),
+        "phone": _("phone"),
+        "api": _("API"),
     }
 
 

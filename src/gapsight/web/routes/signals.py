@@ -50,7 +50,7 @@ from gapsight.web.deps import CurrentUser, engine, require
 from gapsight.web.forms import FormReader
 from gapsight.web.i18n import gettext_for
 from gapsight.web.routes import html_router, visible_organisations
-from gapsight.web.routes.signal_form import signal_messages, status_labels
+from gapsight.web.routes.signal_form import channel_labels, signal_messages, status_labels
 from gapsight.web.templating import flash, render
 
 __all__ = ["router"]
@@ -150,14 +150,7 @@ def _labels(request: Request) -> dict[str, Any]:
     _ = gettext_for(request)
     return {
         "statuses": status_labels(request),
-        "channels": {
-            "web_form": _("web form"),
-            "mailbox": _("mailbox"),
-            "conversation": _("conversation of a client manager"),
-            "supplier_report": _("supplier report"),
-            "phone": _("phone"),
-            "api": _("API"),
-        },
+        "channels": channel_labels(request),
         "kinds": {
             "action": _("action"),
             "client_message": _("message to the client"),
@@ -223,6 +216,7 @@ def list_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response
             "filters": {**{k: v or "" for k, v in filters.items()}, "month": month},
             "categories": [(c.code, c.label(lang)) for c in config.categories],
             "may_write": _may_write(user, scope),
+            "may_import": user.can("coordinator") and not scope.is_client_manager,
             "scope_groups": sorted(scope.client_groups or ()),
             "public_form": f"/signal/{org_id}" if config.public_form else None,
             **_labels(request),
