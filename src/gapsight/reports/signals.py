@@ -11,7 +11,9 @@ The **supplier report** (bi-monthly) has: the explanation written by people (fir
 so readers see the story before the figures), counts by category (and the ``basic``
 scheme), category × month, client group and service domain, recurring and rising
 themes, follow-up actions, outcomes and resolutions, and the improvement actions that
-name the supplier. The **monthly bundle** has one section per registrar.
+name the supplier. The **monthly bundle** has an overview, one section per registrar
+(category, client group, service domain, status, themes, follow-up actions) and the
+month's rising and recurring themes.
 
 Example::
 
@@ -299,8 +301,10 @@ def registrar_document(
     explanation: str = "",
     labels: Mapping[str, str] | None = None,
     today: dt.date | None = None,
+    trends: Sequence[Trend] = (),
 ) -> Report:
-    """The monthly bundle (one section per registrar) as a :class:`Report`."""
+    """The monthly bundle (one section per registrar, then the month's rising and
+    recurring themes) as a :class:`Report`."""
     t = _t(lang)
     names = dict(labels or {})
     overview = Table(
@@ -334,31 +338,40 @@ def registrar_document(
         ),
     ]
     for i, b in enumerate(bundles, start=1):
-        sections.append(
-            Section(
-                f"registrar-{i}",
-                b.registrar,
-                (
-                    _counts(
-                        f"r{i}_category",
-                        f"{b.registrar}: {t['category']}",
-                        t["category"],
-                        {names.get(k, k): v for k, v in b.by_category.items()},
-                        t,
-                    ),
-                    _counts(
-                        f"r{i}_client_group",
-                        f"{b.registrar}: {t['client_group']}",
-                        t["client_group"],
-                        b.by_client_group,
-                        t,
-                    ),
-                    _counts(
-                        f"r{i}_status", f"{b.registrar}: {t['status']}", t["status"], b.by_status, t
-                    ),
-                ),
+        blocks: list[Block] = [
+            _counts(
+                f"r{i}_category",
+                f"{b.registrar}: {t['category']}",
+                t["category"],
+                {names.get(k, k): v for k, v in b.by_category.items()},
+                t,
+            ),
+            _counts(
+                f"r{i}_client_group",
+                f"{b.registrar}: {t['client_group']}",
+                t["client_group"],
+                b.by_client_group,
+                t,
+            ),
+            _counts(f"r{i}_domain", f"{b.registrar}: {t['domain']}", t["domain"], b.by_domain, t),
+            _counts(f"r{i}_status", f"{b.registrar}: {t['status']}", t["status"], b.by_status, t),
+        ]
+        if b.themes:
+            blocks.append(
+                _counts(f"r{i}_themes", f"{b.registrar}: {t['themes']}", t["theme"], b.themes, t)
             )
-        )
+        if b.follow_ups:
+            blocks.append(
+                Table(
+                    f"r{i}_follow_ups",
+                    f"{b.registrar}: {t['follow_ups']}",
+                    (t["signal"], t["date"], t["who"], t["what"]),
+                    tuple((f.signal_id, f.at, f.by, f.what) for f in b.follow_ups),
+                )
+            )
+        sections.append(Section(f"registrar-{i}", b.registrar, tuple(blocks)))
+    if trends:
+        sections.append(Section("trends", t["trends"], tuple(_trend_rows(trends, t))))
     return Report(
         lang=lang,
         title=t["registrar.title"],

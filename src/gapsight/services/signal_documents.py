@@ -30,7 +30,12 @@ from gapsight.reports.pdf import render_pdf
 from gapsight.reports.signals import registrar_document, supplier_document
 from gapsight.reports.workbook import render_xlsx
 from gapsight.services.organisations import get_organisation
-from gapsight.services.signal_reports import month_bounds, monthly_bundle, supplier_report
+from gapsight.services.signal_reports import (
+    month_bounds,
+    monthly_bundle,
+    signal_trends,
+    supplier_report,
+)
 from gapsight.services.signals import config_for
 from gapsight.store.models import SignalReportText
 
@@ -142,6 +147,9 @@ def build_signal_report(
         explanation=get_report_text(session, organisation_id, "registrar", "*", month),
         labels=labels,
         today=today,
+        trends=signal_trends(
+            session, organisation_id, last_month=month, by="theme", client_groups=client_groups
+        ),
     )
 
 

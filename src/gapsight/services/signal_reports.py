@@ -3,7 +3,8 @@
 - :func:`completeness_by_registrar` — per registrar per month: how many signals, how
   many complete, the mean completeness and which fields are most often left empty;
 - :func:`monthly_bundle` — per registrar (client manager) one month's signals, counted
-  by category and status, with the share acknowledged in time;
+  by category, status, client group and service domain, with their themes, follow-up
+  actions and the share acknowledged in time;
 - :func:`supplier_report` — the bi-monthly report per supplier: counts by category,
   client group, service domain and month, recurring and rising themes, the follow-up
   actions and outcomes, and room for the text that explains the figures;
@@ -143,6 +144,16 @@ def completeness_by_registrar(
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """One follow-up action in a report: signal, date, who, what."""
+
+    signal_id: int
+    at: str
+    by: str
+    what: str
+
+
+@dataclass(frozen=True)
 class RegistrarBundle:
     """One registrar's signals in one month."""
 
@@ -156,6 +167,9 @@ class RegistrarBundle:
     acknowledged_late: int
     not_acknowledged: int
     signal_ids: list[int]
+    by_domain: dict[str, int] = field(default_factory=dict)
+    themes: dict[str, int] = field(default_factory=dict)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON and templates."""
@@ -165,6 +179,26 @@ class RegistrarBundle:
 def _count(values: Iterable[str | None]) -> dict[str, int]:
     counter = Counter(v or "(none)" for v in values)
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _themes(signals: Iterable[Signal]) -> dict[str, int]:
+    themes: Counter[str] = Counter(t for s in signals for t in (s.theme_tags or []))
+    return dict(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _follow_ups(session: Session, signals: list[Signal], tz: ZoneInfo) -> list[FollowUp]:
+    ids = [s.id for s in signals]
+    if not ids:
+        return []
+    updates = session.scalars(
+        select(SignalUpdate)
+        .where(SignalUpdate.signal_id.in_(ids), SignalUpdate.kind == "action")
+        .order_by(SignalUpdate.at, SignalUpdate.id)
+    )
+    return [
+        FollowUp(u.signal_id, _aware(u.at).astimezone(tz).date().isoformat(), u.by, u.what)
+        for u in updates
+    ]
 
 
 def monthly_bundle(
@@ -180,6 +214,7 @@ def monthly_bundle(
     org = _org(session, organisation_id)
     config = config_for(org)
     calendar = calendar_for(org)
+    tz = ZoneInfo(config.timezone)
     start, end = month_bounds(month, config.timezone)
     groups: dict[str, list[Signal]] = defaultdict(list)
     for s in list_signals(
@@ -203,19 +238,12 @@ def monthly_bundle(
                     1 for st in states if st not in {ClockState.MET_ON_TIME, ClockState.MET_LATE}
                 ),
                 signal_ids=[s.id for s in signals],
+                by_domain=_count(s.service_domain for s in signals),
+                themes=_themes(signals),
+                follow_ups=_follow_ups(session, signals, tz),
             )
         )
     return bundles
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """One follow-up action in a report: signal, date, who, what."""
-
-    signal_id: int
-    at: str
-    by: str
-    what: str
 
 
 @dataclass(frozen=True)
@@ -283,19 +311,6 @@ def supplier_report(
     for s in signals:
         row = by_category_month.setdefault(s.category, dict.fromkeys(period, 0))
         row[_month_of(s, tz)] += 1
-    ids = [s.id for s in signals]
-    updates = (
-        list(
-            session.scalars(
-                select(SignalUpdate)
-                .where(SignalUpdate.signal_id.in_(ids), SignalUpdate.kind == "action")
-                .order_by(SignalUpdate.at, SignalUpdate.id)
-            )
-        )
-        if ids
-        else []
-    )
-    themes: Counter[str] = Counter(t for s in signals for t in (s.theme_tags or []))
     basic: Counter[str] = Counter()
     for s in signals:
         try:
@@ -323,7 +338,7 @@ def supplier_report(
         by_category_month=by_category_month,
         within_norms=sum(1 for s in signals if s.within_norms),
         promoted=sum(1 for s in signals if s.original_category),
-        themes=dict(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        themes=_themes(signals),
         trends=signal_trends(
             session,
             organisation_id,
@@ -333,10 +348,7 @@ def supplier_report(
             settings=trend_settings,
             client_groups=client_groups,
         ),
-        follow_ups=[
-            FollowUp(u.signal_id, _aware(u.at).astimezone(tz).date().isoformat(), u.by, u.what)
-            for u in updates
-        ],
+        follow_ups=_follow_ups(session, signals, tz),
         outcomes=_count(s.status for s in signals),
         resolutions=[(s.id, s.resolution) for s in signals if s.resolution],
         improvement_actions=actions,

@@ -70,18 +70,33 @@ def test_dutch_labels_and_a_missing_explanation() -> None:
 
 
 def test_the_bundle_has_a_section_per_registrar_and_a_workbook_sheet_per_table() -> None:
-    bundles = [
-        RegistrarBundle(
-            "Ann", "2026-03", 3, {"complaint": 3}, {"new": 3}, {"Zorg": 3}, 2, 1, 0, [1, 2, 3]
-        ),
-        RegistrarBundle(
-            "Bob", "2026-03", 1, {"wish": 1}, {"closed": 1}, {"Onderwijs": 1}, 0, 0, 1, [4]
-        ),
-    ]
-    doc = registrar_document(bundles, "2026-03", "en", organisation="SSC")
-    assert [s.title for s in doc.sections][2:] == ["Ann", "Bob"]
-    overview = doc.tables()[0]
-    assert overview.rows[0] == ("Ann", 3, 2, 1, 0)
-    assert overview.rows[-1][:2] == ("Total", 4)
+    ann = RegistrarBundle(
+        "Ann",
+        "2026-03",
+        3,
+        {"complaint": 3},
+        {"new": 3},
+        {"Zorg": 3},
+        2,
+        1,
+        0,
+        [1, 2, 3],
+        by_domain={"Werkplek": 3},
+        themes={"laptops": 2},
+        follow_ups=[FollowUp(2, "2026-03-05", "Ann", "Asked for a loan laptop")],
+    )
+    bob = RegistrarBundle(
+        "Bob", "2026-03", 1, {"wish": 1}, {"closed": 1}, {"Onderwijs": 1}, 0, 0, 1, [4]
+    )
+    trend = Trend("laptops", "recurring", 2, 1.0, 0.26, 2.0, 5)
+    doc = registrar_document([ann, bob], "2026-03", "en", organisation="SSC", trends=[trend])
+    assert [s.title for s in doc.sections][2:] == ["Ann", "Bob", "Recurring and rising themes"]
+    tables = {t.key: t for t in doc.tables()}
+    assert tables["registrars"].rows[0] == ("Ann", 3, 2, 1, 0)
+    assert tables["registrars"].rows[-1][:2] == ("Total", 4)
+    assert tables["r1_domain"].rows == (("Werkplek", 3), ("Total", 3))
+    assert tables["r1_themes"].rows[0] == ("laptops", 2)
+    assert tables["r1_follow_ups"].rows == ((2, "2026-03-05", "Ann", "Asked for a loan laptop"),)
+    assert "r2_themes" not in tables and tables["trends"].rows[0][:2] == ("laptops", "recurring")
     book = load_workbook(io.BytesIO(render_xlsx(doc)))
-    assert len(book.sheetnames) == len(doc.tables()) == 7
+    assert len(book.sheetnames) == len(doc.tables()) == 12
