@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Request
@@ -39,6 +40,7 @@ from starlette.responses import RedirectResponse, Response
 
 from gapsight.domain.problems import InvalidInput
 from gapsight.domain.signals import CHANNELS, TRANSITIONS, SignalConfig
+from gapsight.reports.html import render_html
 from gapsight.services import signal_documents, signal_reports
 from gapsight.services import signals as service
 from gapsight.services.organisations import get_organisation
@@ -415,8 +417,6 @@ def reports_page(request: Request, user: CurrentUser = Depends(viewer)) -> Respo
                 now=_now(),
                 client_groups=scope.client_groups,
             )
-    from gapsight.reports.html import render_html
-
     return render(
         request,
         "signals/reports.html",
@@ -457,8 +457,6 @@ async def save_report_text(request: Request, user: CurrentUser = Depends(viewer)
             raise HTTPException(status_code=422) from None
     _ = gettext_for(request)
     flash(request, _("Explanation saved."))
-    from urllib.parse import urlencode
-
     query = urlencode(
         {"kind": kind, "month": month, "supplier": supplier, "organisation": str(org_id)}
     )
