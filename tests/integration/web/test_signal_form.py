@@ -243,3 +243,17 @@ def test_an_unknown_organisation_or_a_switched_off_form_is_404(
     with _client(sqlite_settings) as client:
         assert client.get("/signal/999").status_code == 404
         assert client.get(f"/signal/{closed}").status_code == 404
+
+
+def test_configured_client_groups_are_the_only_choices(
+    sqlite_settings: Settings, web_engine: Engine
+) -> None:
+    with unit_of_work(web_engine) as session:
+        org = organisations.create_organisation(
+            session, "SSC", settings={"signals": {"client_groups": ["Onderwijs", "Zorg"]}}
+        ).id
+    with _client(sqlite_settings) as client:
+        assert '<option value="Zorg">Zorg</option>' in client.get(f"/signal/{org}").text
+        assert _post(client, sqlite_settings, org, client_group="Publiekszaken").status_code == 422
+        assert _post(client, sqlite_settings, org, client_group="Zorg").status_code == 201
+    assert _count(web_engine) == 1

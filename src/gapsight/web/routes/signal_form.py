@@ -155,6 +155,8 @@ async def submit(request: Request, organisation_id: int) -> Response:
         raise HTTPException(status_code=400)
     form = FormReader(data, gettext=_)
     values: dict[str, Any] = {field: form.text(field) for field in PUBLIC_FIELDS}
+    if config.client_groups and values["client_group"] not in config.client_groups:
+        form.error("client_group", _("Choose one of the options."))
     secret = secret_key(request.app.state.settings)
     rules: IntakeRules = getattr(request.app.state, "intake_rules", IntakeRules())
     stamp_problem = check_stamp(
@@ -166,6 +168,8 @@ async def submit(request: Request, organisation_id: int) -> Response:
             "expired": _("The form was open too long. Please send it again."),
         }.get(stamp_problem, _("Please send the form again."))
         return _form_page(request, organisation_id, form, status_code=422, notice=notice)
+    if not form.ok:
+        return _form_page(request, organisation_id, form, status_code=422)
     client = request.client.host if request.client else "unknown"
     lang = language(request)
     try:
