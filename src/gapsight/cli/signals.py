@@ -256,18 +256,68 @@ def report(
     ),
     months: int = typer.Option(2, help="Months in the supplier report."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write the rendered report: .html, .pdf or .xlsx (by the file's suffix).",
+    ),
+    lang: str = typer.Option("nl", help="Language of the rendered report (nl|en)."),
+    explanation: Path | None = typer.Option(
+        None, help="Store this text file as the report's explanation first."
+    ),
     organisation: int | None = OrganisationOption,
     data_dir: Path | None = common.DataDirOption,
     database_url: str | None = common.DatabaseUrlOption,
 ) -> None:
-    """The supplier report (``--supplier``) or the month's bundles per registrar."""
-    from gapsight.services import signal_reports
+    """The supplier report (``--supplier``) or the month's bundles per registrar.
+
+    Example: gapsight signals report --month 2026-03 --supplier ICT-Partner -o ict.pdf
+    """
+    from gapsight.services import signal_documents, signal_reports
     from gapsight.store.database import make_engine, unit_of_work
 
+    fmt = None
+    if output is not None:
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in signal_documents.FORMATS:
+            raise common.UserError("--output must end in .html, .pdf or .xlsx")
+    if lang not in ("nl", "en"):
+        raise common.UserError("--lang must be nl or en")
     engine = make_engine(common.settings(data_dir, database_url))
     try:
         with unit_of_work(engine) as session:
             org_id = _org_id(session, organisation)
+            if explanation is not None:
+                try:
+                    signal_documents.set_report_text(
+                        session,
+                        org_id,
+                        "supplier" if supplier else "registrar",
+                        supplier or "*",
+                        month,
+                        explanation.read_text(encoding="utf-8"),
+                    )
+                except ValueError as exc:
+                    raise common.UserError(str(exc)) from exc
+            if output is not None and fmt is not None:
+                try:
+                    content = signal_documents.render_signal_report(
+                        session,
+                        org_id,
+                        "supplier" if supplier else "registrar",
+                        supplier or "*",
+                        month,
+                        fmt=fmt,
+                        lang=lang,
+                        now=_now(),
+                        months=months,
+                    )
+                except ValueError as exc:
+                    raise common.UserError(str(exc)) from exc
+                output.write_bytes(content)
+                common.console.print(f"report written to {output}")
+                return
             if supplier:
                 data: Any = signal_reports.supplier_report(
                     session, org_id, supplier, last_month=month, months=months
@@ -324,6 +374,112 @@ def clocks(
     for m in queued:
         common.console.print(f"signal {m.signal_id}: {m.clock} {m.occasion} → {m.recipient}")
     common.console.print(f"{len(queued)} messages queued")
+
+
+@signals_app.command("tick")
+def tick(
+    now: str | None = typer.Option(
+        None, help="Run as if it were this moment (ISO date/time with offset); default: now."
+    ),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """One pass of the signals scheduler for every organisation: queue the clock
+    reminders and escalations and last month's trend mail (``gapsight serve`` does
+    this every minute; each message is sent once however often it runs)."""
+    from gapsight.services import signal_schedule
+    from gapsight.store.database import make_engine
+
+    moment = _now()
+    if now:
+        try:
+            moment = dt.datetime.fromisoformat(now)
+        except ValueError as exc:
+            raise common.UserError(f"--now {now!r} is not an ISO date/time") from exc
+        if moment.tzinfo is None:
+            moment = moment.astimezone()
+    settings = common.settings(data_dir, database_url)
+    engine = make_engine(settings)
+    try:
+        result = signal_schedule.tick(engine, now=moment, base_url=settings.public_url)
+    finally:
+        engine.dispose()
+    for m in result.clock_messages:
+        common.console.print(f"signal {m.signal_id}: {m.clock} {m.occasion} → {m.recipient}")
+    common.console.print(f"{len(result.clock_messages)} clock messages queued")
+    if result.failed:
+        raise common.UserError(f"failed for organisation(s) {result.failed}; see the log")
+
+
+@signals_app.command("assign")
+def assign(
+    user: str = typer.Option(..., "--user", help="The user's e-mail address."),
+    group: list[str] = typer.Option(
+        [], "--group", help="A client group (repeat); none: the user sees all signals again."
+    ),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """Make a user a client manager: they see the signals of these client groups only.
+
+    Example: gapsight signals assign --user ann@ssc.example --group Onderwijs --group Zorg
+    """
+    from sqlalchemy import select
+
+    from gapsight.services.signal_access import assign_client_groups
+    from gapsight.store.database import make_engine, unit_of_work
+    from gapsight.store.models import User
+
+    engine = make_engine(common.settings(data_dir, database_url))
+    try:
+        with unit_of_work(engine) as session:
+            row = session.scalars(select(User).where(User.email == user.strip().lower())).first()
+            if row is None:
+                raise common.UserError(f"no user {user!r}")
+            groups = assign_client_groups(session, row.id, group)
+    finally:
+        engine.dispose()
+    if groups:
+        common.console.print(f"{user} is client manager of: {', '.join(groups)}")
+    else:
+        common.console.print(f"{user} sees all signals of their organisation")
+
+
+@signals_app.command("events")
+def events_(
+    path: Path = typer.Argument(..., help="CSV or Excel file of service interactions."),
+    study: int = typer.Option(..., "--study", help="The event wave (study on 'event')."),
+    data_dir: Path | None = common.DataDirOption,
+    database_url: str | None = common.DatabaseUrlOption,
+) -> None:
+    """Register service interactions for an event survey; a sampled share
+    (settings.events.share) is invited at once (all rows or none).
+
+    Example: gapsight signals events contacts.csv --study 4
+    """
+    from gapsight.domain.problems import InvalidInput
+    from gapsight.io.table import ImportRejected
+    from gapsight.services import events, mailing
+    from gapsight.store.database import make_engine, unit_of_work
+    from gapsight.web.secret import secret_key
+
+    settings = common.settings(data_dir, database_url)
+    links = mailing.links_for(settings, secret_key(settings))
+    engine = make_engine(settings)
+    try:
+        with unit_of_work(engine) as session:
+            try:
+                result = events.import_events(session, study, path, links=links, now=_now())
+            except (ImportRejected, InvalidInput) as exc:
+                raise _problems(exc) from exc
+            except (KeyError, ValueError) as exc:
+                raise common.UserError(str(exc.args[0] if exc.args else exc)) from exc
+    finally:
+        engine.dispose()
+    common.console.print(
+        f"{result.recorded} interactions registered, {result.sampled} sampled, "
+        f"{result.invited} invited ({result.already_invited} already invited in this wave)"
+    )
 
 
 def register(app: typer.Typer) -> None:

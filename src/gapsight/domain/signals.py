@@ -221,7 +221,10 @@ class SignalConfig:
     ``acknowledge_days`` (working days, default 2), ``status_update_days`` (calendar
     days without a message to the client before a status update is due, default 14),
     ``promotion`` (``{threshold, window_days, categories}``), ``coordinator_email``,
-    ``timezone``.
+    ``timezone``, ``disruption_contact`` (where clients report disruptions instead: a
+    text, or ``{"nl": …, "en": …}``; shown on the public form and its
+    acknowledgement), ``public_form`` (``false`` switches the public form off),
+    ``client_groups`` (the choices the public form offers; free text when empty).
     """
 
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES
@@ -231,6 +234,9 @@ class SignalConfig:
     promotion_rule: PromotionRule = PromotionRule()
     coordinator_email: str | None = None
     timezone: str = "Europe/Amsterdam"
+    disruption_contact: Mapping[str, str] = field(default_factory=dict)
+    public_form: bool = True
+    client_groups: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, data: Mapping[str, Any] | None) -> SignalConfig:
@@ -310,6 +316,26 @@ class SignalConfig:
             problems.append(
                 FieldProblem("signals.coordinator_email", "email", f"{email!r} is not an e-mail")
             )
+        contact = data.get("disruption_contact") or {}
+        if isinstance(contact, str):
+            contact = {"nl": contact, "en": contact}
+        if not isinstance(contact, Mapping) or not all(
+            isinstance(v, str) and len(v) <= 1000 for v in contact.values()
+        ):
+            problems.append(
+                FieldProblem(
+                    "signals.disruption_contact",
+                    "disruption_contact_invalid",
+                    "disruption_contact is a text or {language: text}",
+                )
+            )
+            contact = {}
+        groups = data.get("client_groups") or []
+        if not isinstance(groups, list | tuple) or not all(isinstance(g, str) for g in groups):
+            problems.append(
+                FieldProblem("signals.client_groups", "client_groups_invalid", "a list of names")
+            )
+            groups = []
         if problems:
             raise InvalidInput(problems)
         required = tuple(dict.fromkeys([*DEFAULT_REQUIRED, *extra]))
@@ -321,7 +347,15 @@ class SignalConfig:
             promotion_rule=rule,
             coordinator_email=None if email is None else str(email),
             timezone=str(data.get("timezone", "Europe/Amsterdam")),
+            disruption_contact={str(k): v for k, v in contact.items()},
+            public_form=bool(data.get("public_form", True)),
+            client_groups=tuple(groups),
         )
+
+    def disruption_text(self, lang: str) -> str | None:
+        """Where disruptions go instead, in ``lang`` (else Dutch, else any)."""
+        c = self.disruption_contact
+        return c.get(lang) or c.get("nl") or next(iter(c.values()), None)
 
     def category(self, code: str) -> Category:
         """The category ``code``; ``KeyError`` if it is not configured."""

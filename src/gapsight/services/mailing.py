@@ -33,6 +33,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -290,12 +291,19 @@ def build_sender(
     secret: str,
     *,
     transport: Transport | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> Sender:
     """The mail worker of ``gapsight serve`` and ``gapsight worker``: sends the outbox
     through the configured SMTP server and, once a minute, enqueues the reminders that
-    are due (:func:`remind_due`) and the case reminders and escalations
-    (:func:`gapsight.services.cases.run_clocks`)."""
+    are due (:func:`remind_due`), the case reminders and escalations
+    (:func:`gapsight.services.cases.run_clocks`), and runs the signals scheduler (clock
+    reminders and escalations, the monthly trend mail:
+    :func:`gapsight.services.signal_schedule.tick`). ``clock`` (current UTC time) is for
+    tests that step over weekends and holidays."""
+    from gapsight.services import signal_schedule
+
     links = links_for(settings, secret)
+    now = clock or outbox.utcnow
 
     def reminders() -> None:
         with unit_of_work(engine) as session:
@@ -305,11 +313,15 @@ def build_sender(
         from gapsight.services import cases
 
         with unit_of_work(engine) as session:
-            cases.run_clocks(session, now=outbox.utcnow(), base_url=settings.public_url)
+            cases.run_clocks(session, now=now(), base_url=settings.public_url)
+
+    def signals() -> None:
+        signal_schedule.tick(engine, now=now(), base_url=settings.public_url)
 
     return Sender(
         engine,
         transport or SmtpTransport(settings),
         sender_address=settings.mail_from,
-        tasks=[reminders, case_clocks],
+        tasks=[reminders, case_clocks, signals],
+        clock=now,
     )

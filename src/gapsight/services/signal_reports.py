@@ -3,7 +3,8 @@
 - :func:`completeness_by_registrar` — per registrar per month: how many signals, how
   many complete, the mean completeness and which fields are most often left empty;
 - :func:`monthly_bundle` — per registrar (client manager) one month's signals, counted
-  by category and status, with the share acknowledged in time;
+  by category, status, client group and service domain, with their themes, follow-up
+  actions and the share acknowledged in time;
 - :func:`supplier_report` — the bi-monthly report per supplier: counts by category,
   client group, service domain and month, recurring and rising themes, the follow-up
   actions and outcomes, and room for the text that explains the figures;
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -107,6 +108,7 @@ def completeness_by_registrar(
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    client_groups: Collection[str] | None = None,
 ) -> list[CompletenessRow]:
     """Completeness per registrar per month (see
     :func:`gapsight.domain.signals.completeness`), sorted by month then registrar.
@@ -115,7 +117,9 @@ def completeness_by_registrar(
     config = config_for(org)
     tz = ZoneInfo(config.timezone)
     groups: dict[tuple[str, str], list[Signal]] = defaultdict(list)
-    for s in list_signals(session, organisation_id, since=since, until=until):
+    for s in list_signals(
+        session, organisation_id, since=since, until=until, client_groups=client_groups
+    ):
         groups[(_month_of(s, tz), s.registrar)].append(s)
     rows = []
     for (month, registrar), signals in sorted(groups.items()):
@@ -140,6 +144,16 @@ def completeness_by_registrar(
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """One follow-up action in a report: signal, date, who, what."""
+
+    signal_id: int
+    at: str
+    by: str
+    what: str
+
+
+@dataclass(frozen=True)
 class RegistrarBundle:
     """One registrar's signals in one month."""
 
@@ -153,6 +167,9 @@ class RegistrarBundle:
     acknowledged_late: int
     not_acknowledged: int
     signal_ids: list[int]
+    by_domain: dict[str, int] = field(default_factory=dict)
+    themes: dict[str, int] = field(default_factory=dict)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON and templates."""
@@ -164,17 +181,45 @@ def _count(values: Iterable[str | None]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _themes(signals: Iterable[Signal]) -> dict[str, int]:
+    themes: Counter[str] = Counter(t for s in signals for t in (s.theme_tags or []))
+    return dict(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _follow_ups(session: Session, signals: list[Signal], tz: ZoneInfo) -> list[FollowUp]:
+    ids = [s.id for s in signals]
+    if not ids:
+        return []
+    updates = session.scalars(
+        select(SignalUpdate)
+        .where(SignalUpdate.signal_id.in_(ids), SignalUpdate.kind == "action")
+        .order_by(SignalUpdate.at, SignalUpdate.id)
+    )
+    return [
+        FollowUp(u.signal_id, _aware(u.at).astimezone(tz).date().isoformat(), u.by, u.what)
+        for u in updates
+    ]
+
+
 def monthly_bundle(
-    session: Session, organisation_id: int, month: str, *, now: dt.datetime
+    session: Session,
+    organisation_id: int,
+    month: str,
+    *,
+    now: dt.datetime,
+    client_groups: Collection[str] | None = None,
 ) -> list[RegistrarBundle]:
     """Per registrar, the signals received in ``month`` (``YYYY-MM``), sorted by
     registrar. The acknowledgement counts use the acknowledge clock at ``now``."""
     org = _org(session, organisation_id)
     config = config_for(org)
     calendar = calendar_for(org)
+    tz = ZoneInfo(config.timezone)
     start, end = month_bounds(month, config.timezone)
     groups: dict[str, list[Signal]] = defaultdict(list)
-    for s in list_signals(session, organisation_id, since=start, until=end):
+    for s in list_signals(
+        session, organisation_id, since=start, until=end, client_groups=client_groups
+    ):
         groups[s.registrar].append(s)
     bundles = []
     for registrar, signals in sorted(groups.items()):
@@ -193,19 +238,12 @@ def monthly_bundle(
                     1 for st in states if st not in {ClockState.MET_ON_TIME, ClockState.MET_LATE}
                 ),
                 signal_ids=[s.id for s in signals],
+                by_domain=_count(s.service_domain for s in signals),
+                themes=_themes(signals),
+                follow_ups=_follow_ups(session, signals, tz),
             )
         )
     return bundles
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """One follow-up action in a report: signal, date, who, what."""
-
-    signal_id: int
-    at: str
-    by: str
-    what: str
 
 
 @dataclass(frozen=True)
@@ -251,6 +289,7 @@ def supplier_report(
     months: int = 2,
     explanation: str = "",
     trend_settings: TrendSettings | None = None,
+    client_groups: Collection[str] | None = None,
 ) -> SupplierReport:
     """The report for ``supplier`` over the ``months`` months ending with
     ``last_month`` (default two: the bi-monthly report)."""
@@ -260,24 +299,18 @@ def supplier_report(
     period = months_back(last_month, months)
     start = month_bounds(period[0], config.timezone)[0]
     end = month_bounds(period[-1], config.timezone)[1]
-    signals = list_signals(session, organisation_id, supplier=supplier, since=start, until=end)
+    signals = list_signals(
+        session,
+        organisation_id,
+        supplier=supplier,
+        since=start,
+        until=end,
+        client_groups=client_groups,
+    )
     by_category_month: dict[str, dict[str, int]] = {}
     for s in signals:
         row = by_category_month.setdefault(s.category, dict.fromkeys(period, 0))
         row[_month_of(s, tz)] += 1
-    ids = [s.id for s in signals]
-    updates = (
-        list(
-            session.scalars(
-                select(SignalUpdate)
-                .where(SignalUpdate.signal_id.in_(ids), SignalUpdate.kind == "action")
-                .order_by(SignalUpdate.at, SignalUpdate.id)
-            )
-        )
-        if ids
-        else []
-    )
-    themes: Counter[str] = Counter(t for s in signals for t in (s.theme_tags or []))
     basic: Counter[str] = Counter()
     for s in signals:
         try:
@@ -305,7 +338,7 @@ def supplier_report(
         by_category_month=by_category_month,
         within_norms=sum(1 for s in signals if s.within_norms),
         promoted=sum(1 for s in signals if s.original_category),
-        themes=dict(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        themes=_themes(signals),
         trends=signal_trends(
             session,
             organisation_id,
@@ -313,11 +346,9 @@ def supplier_report(
             by="theme",
             supplier=supplier,
             settings=trend_settings,
+            client_groups=client_groups,
         ),
-        follow_ups=[
-            FollowUp(u.signal_id, _aware(u.at).astimezone(tz).date().isoformat(), u.by, u.what)
-            for u in updates
-        ],
+        follow_ups=_follow_ups(session, signals, tz),
         outcomes=_count(s.status for s in signals),
         resolutions=[(s.id, s.resolution) for s in signals if s.resolution],
         improvement_actions=actions,
@@ -333,6 +364,7 @@ def signal_trends(
     by: str = "theme",
     supplier: str | None = None,
     settings: TrendSettings | None = None,
+    client_groups: Collection[str] | None = None,
 ) -> list[Trend]:
     """Themes (``by="theme"``) or categories (``by="category"``) whose count in
     ``last_month`` rises or recurs beyond their own history (monthly counts over the
@@ -348,7 +380,14 @@ def signal_trends(
     end = month_bounds(period[-1], config.timezone)[1]
     counts: dict[str, list[int]] = {}
     position = {m: i for i, m in enumerate(period)}
-    for signal in list_signals(session, organisation_id, supplier=supplier, since=start, until=end):
+    for signal in list_signals(
+        session,
+        organisation_id,
+        supplier=supplier,
+        since=start,
+        until=end,
+        client_groups=client_groups,
+    ):
         keys = (signal.theme_tags or []) if by == "theme" else [signal.category]
         for key in keys:
             counts.setdefault(key, [0] * len(period))[position[_month_of(signal, tz)]] += 1
@@ -363,26 +402,52 @@ def notify_trends(
     now: dt.datetime,
     by: str = "theme",
     settings: TrendSettings | None = None,
+    base_url: str = "",
 ) -> list[Trend]:
     """Send the trends of ``last_month`` to the coordinator (``coordinator_email`` in
-    ``settings["signals"]``) as one outbox message, once per organisation, month and
-    ``by`` (dedupe key ``signal-trends:<org>:<month>:<by>``). Returns the trends; no
-    message when there are none or no coordinator is set."""
+    ``settings["signals"]``) as one outbox message (``mail/templates/signal_trends``,
+    in the organisation's language), once per organisation, month and ``by`` (dedupe
+    key ``signal-trends:<org>:<month>:<by>``). Returns the trends; no message when
+    there are none or no coordinator is set."""
     from gapsight.mail.outbox import enqueue
+    from gapsight.mail.render import compose
+    from gapsight.services.signals import organisation_language
 
     found = signal_trends(session, organisation_id, last_month=last_month, by=by, settings=settings)
-    config = config_for(_org(session, organisation_id))
+    org = _org(session, organisation_id)
+    config = config_for(org)
     if found and config.coordinator_email:
-        lines = [f"- {t.kind}: {t.explain()}" for t in found]
+        lang = organisation_language(org)
+        kinds = {"nl": {"rising": "stijgend", "recurring": "terugkerend"}}.get(
+            lang, {"rising": "rising", "recurring": "recurring"}
+        )
+        labels = {c.code: c.label(lang) for c in config.categories}
+        mail = compose(
+            "signal_trends",
+            lang,
+            {
+                "month": last_month,
+                "trends": [
+                    {
+                        "key": labels.get(t.key, t.key) if by == "category" else t.key,
+                        "kind_label": kinds[t.kind],
+                        "count": t.count,
+                        "expected": f"{t.expected:.2g}",
+                    }
+                    for t in found
+                ],
+                "link": f"{base_url.rstrip('/')}/signals/trends?month={last_month}&by={by}",
+                "organisation": org.name,
+            },
+        )
         enqueue(
             session,
             kind="signal_trends",
             dedupe_key=f"signal-trends:{organisation_id}:{last_month}:{by}",
             recipient=config.coordinator_email,
-            subject=f"Signals {last_month}: {len(found)} {by} trend(s) worth a closer look",
-            text="These rose or recurred beyond their own history:\n\n"
-            + "\n".join(lines)
-            + "\n\nMethod: Poisson exceedance against the previous months (docs/signals.md).\n",
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
             now=now,
         )
     return found

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,10 +69,12 @@ __all__ = [
     "calendar_for",
     "change_status",
     "config_for",
+    "edit_signal",
     "find_by_status_token",
     "get_signal",
     "import_signals",
     "list_signals",
+    "organisation_language",
     "public_status",
     "register_signal",
     "run_clocks",
@@ -359,6 +361,77 @@ def add_update(
     return update
 
 
+EDITABLE = (
+    "received_at",
+    "channel",
+    "registrar",
+    "registrar_email",
+    "client_organisation",
+    "client_group",
+    "contact_person",
+    "contact_email",
+    "supplier",
+    "service_domain",
+    "category",
+    "description",
+    "supplier_ticket",
+    "within_norms",
+    "norms_explanation",
+    "theme_tags",
+)
+"""Fields a registration may correct after the fact (status, follow-ups and the
+client's feedback change through their own functions)."""
+
+
+def edit_signal(
+    session: Session,
+    signal_id: int,
+    values: Mapping[str, Any],
+    *,
+    at: dt.datetime,
+    by: str,
+) -> list[str]:
+    """Correct fields of a registration (the same rules as registering, checked on
+    the whole signal after the change); records a ``note`` naming the changed fields.
+    Returns the names of the fields that changed."""
+    signal = get_signal(session, signal_id)
+    config = config_for(_org(session, signal.organisation_id))
+    unknown = [k for k in values if k not in EDITABLE]
+    if unknown:
+        raise InvalidInput(
+            [FieldProblem(k, "field_unknown", f"{k!r} cannot be edited") for k in unknown]
+        )
+    current: dict[str, Any] = {name: getattr(signal, name) for name in EDITABLE}
+    current["received_at"] = _aware(signal.received_at)
+    data = _clean({**current, **values}, config)
+    if data["received_at"] is None:
+        data["received_at"] = current["received_at"]
+    problems = check_signal(
+        {**data, "status": signal.status, "resolution": signal.resolution}, config
+    )
+    if problems:
+        raise InvalidInput(problems)
+    data["received_at"] = _utc(data["received_at"])
+    changed = [
+        n for n in EDITABLE if data[n] != (current[n] if n != "received_at" else _utc(current[n]))
+    ]
+    for name in changed:
+        setattr(signal, name, data[name])
+    if changed:
+        signal.updated_at = _utc(at)
+        session.add(
+            SignalUpdate(
+                signal_id=signal.id,
+                at=_utc(at),
+                by=by,
+                kind="note",
+                what="edited: " + ", ".join(changed),
+            )
+        )
+    session.flush()
+    return changed
+
+
 def change_status(
     session: Session,
     signal_id: int,
@@ -405,10 +478,17 @@ def list_signals(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     open_only: bool = False,
+    client_groups: Collection[str] | None = None,
+    category: str | None = None,
 ) -> list[Signal]:
     """Signals of an organisation, oldest first, filtered by the given fields;
-    ``until`` is exclusive."""
+    ``until`` is exclusive; ``client_groups`` limits to those groups (a client
+    manager's scope, see :mod:`gapsight.services.signal_access`)."""
     stmt = select(Signal).where(Signal.organisation_id == organisation_id)
+    if client_groups is not None:
+        stmt = stmt.where(Signal.client_group.in_(sorted(client_groups)))
+    if category is not None:
+        stmt = stmt.where(Signal.category == category)
     if status is not None:
         stmt = stmt.where(Signal.status == status)
     if open_only:
@@ -481,20 +561,66 @@ class ClockMessage:
     dedupe_key: str
 
 
-_SUBJECTS = {
-    "acknowledge": "acknowledge the client",
-    "status_update": "send the client a status update",
-    "resolution": "resolve the signal",
+TASKS: Mapping[str, Mapping[str, str]] = {
+    "nl": {
+        "acknowledge": "ontvangst bevestigen aan de klant",
+        "status_update": "de klant een statusupdate sturen",
+        "resolution": "het signaal oplossen",
+    },
+    "en": {
+        "acknowledge": "acknowledge the client",
+        "status_update": "send the client a status update",
+        "resolution": "resolve the signal",
+    },
+}
+"""What each clock asks for, per language (the reminder and escalation mails)."""
+STATUS_NAMES: Mapping[str, Mapping[str, str]] = {
+    "nl": {
+        "new": "ontvangen",
+        "acknowledged": "bevestigd",
+        "in_progress": "in behandeling",
+        "waiting_supplier": "wacht op leverancier",
+        "referred": "doorverwezen",
+        "resolved": "opgelost",
+        "closed": "gesloten",
+    },
+    "en": {
+        "new": "received",
+        "acknowledged": "acknowledged",
+        "in_progress": "in progress",
+        "waiting_supplier": "waiting for the supplier",
+        "referred": "referred",
+        "resolved": "resolved",
+        "closed": "closed",
+    },
 }
 
 
-def run_clocks(session: Session, organisation_id: int, *, now: dt.datetime) -> list[ClockMessage]:
+def organisation_language(org: Organisation) -> str:
+    """The language of an organisation's mail (``settings["language"]``, else Dutch)."""
+    lang = (org.settings or {}).get("language", "nl")
+    return lang if lang in TASKS else "nl"
+
+
+def run_clocks(
+    session: Session,
+    organisation_id: int,
+    *,
+    now: dt.datetime,
+    base_url: str = "",
+) -> list[ClockMessage]:
     """Enqueue the reminders and escalations that are due at ``now`` for the open
     signals of an organisation; returns only those enqueued *now* (a message already
-    in the outbox is never added again)."""
+    in the outbox is never added again). The mails (``mail/templates/signal_reminder``
+    and ``signal_escalation``) are in the organisation's language and link to
+    ``<base_url>/signals/<id>``."""
+    from gapsight.mail.render import compose
+
     org = _org(session, organisation_id)
     config = config_for(org)
     calendar = calendar_for(org)
+    lang = organisation_language(org)
+    tz = ZoneInfo(config.timezone)
     sent: list[ClockMessage] = []
     for signal in list_signals(session, organisation_id, open_only=True):
         for name, clock in signal_clocks(signal, config, calendar).items():
@@ -509,23 +635,36 @@ def run_clocks(session: Session, organisation_id: int, *, now: dt.datetime) -> l
                 continue
             cycle = clock.started_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
             key = f"signal:{signal.id}:{name}:{cycle}:{occasion}"
-            due = clock.due_date.isoformat()
-            verb = "is overdue" if occasion == "escalation" else "is due"
-            subject = f"Signal {signal.id}: {_SUBJECTS[name]} ({verb} {due})"
-            text = (
-                f"Signal {signal.id} from {signal.client_organisation} ({signal.client_group}), "
-                f"category {signal.category}, received {signal.received_at:%Y-%m-%d}.\n"
-                f"Deadline to {_SUBJECTS[name]}: {due} — {verb}.\n"
-                f"Registrar: {signal.registrar}. Status: {signal.status}.\n\n"
-                f"{signal.description[:500]}\n"
+            try:
+                category = config.category(signal.category).label(lang)
+            except KeyError:
+                category = signal.category
+            mail = compose(
+                f"signal_{occasion}",
+                lang,
+                {
+                    "signal_id": signal.id,
+                    "task": TASKS[lang][name],
+                    "due": clock.due_date.isoformat(),
+                    "registrar": signal.registrar,
+                    "client_organisation": signal.client_organisation,
+                    "client_group": signal.client_group,
+                    "category": category,
+                    "received": _aware(signal.received_at).astimezone(tz).date().isoformat(),
+                    "status": STATUS_NAMES[lang].get(signal.status, signal.status),
+                    "description": signal.description[:500],
+                    "link": f"{base_url.rstrip('/')}/signals/{signal.id}",
+                    "organisation": org.name,
+                },
             )
             if enqueue(
                 session,
                 kind=f"signal_{occasion}",
                 dedupe_key=key,
                 recipient=recipient,
-                subject=subject,
-                text=text,
+                subject=mail.subject,
+                text=mail.text,
+                html=mail.html,
                 now=now,
             ):
                 sent.append(ClockMessage(signal.id, name, occasion, recipient, key))

@@ -1,6 +1,6 @@
 """The JSON API, ``/api/v1``: studies, samples, fieldwork status, response exports,
-invitations and reminders — the same services as the pages, for scripts and other
-systems.
+invitations, reminders and signals (:mod:`gapsight.web.api_signals`) — the same
+services as the pages, for scripts and other systems.
 
 It is its own small FastAPI application (:func:`create_api`), mounted by the web app
 factory, with
@@ -671,6 +671,10 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         not opt out; each reminder once)."""
         return _mail("remind", study_id, user, session)
 
+    from gapsight.web import api_events, api_signals
+
+    api_signals.install(api, _ERRORS)
+    api_events.install(api, _ERRORS)
     _document_problems(api)
     return api
 

@@ -74,6 +74,9 @@ ROUTERS = (
     "mailing",
     "tokens",
     "cases",
+    "signal_form",
+    "signal_import",
+    "signals",
 )
 """Modules of ``gapsight.web.routes`` whose ``router`` the app includes, in order.
 Respondent pages come first: they are the busiest, and a request is matched against

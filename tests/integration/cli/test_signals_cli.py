@@ -109,3 +109,36 @@ def test_add_list_import_report_trends(tmp_path: Path) -> None:
     assert trends.exit_code == 0 and "rising late-delivery: 5 this period" in trends.output
     clocks = run("signals", "clocks")
     assert clocks.exit_code == 0 and "messages queued" in clocks.output
+    # the rendered reports, with an explanation stored first
+    text = tmp_path / "explanation.txt"
+    text.write_text("Late deliveries after the supplier's move.", encoding="utf-8")
+    pdf = tmp_path / "ict.pdf"
+    written = run(
+        "signals",
+        "report",
+        "--month",
+        "2026-03",
+        "--supplier",
+        "ICT-Partner",
+        "--explanation",
+        str(text),
+        "-o",
+        str(pdf),
+    )
+    assert written.exit_code == 0, written.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    html = tmp_path / "bundle.html"
+    assert (
+        run("signals", "report", "--month", "2026-03", "--lang", "en", "-o", str(html)).exit_code
+        == 0
+    )
+    assert "Monthly signals bundle" in html.read_text(encoding="utf-8")
+    assert (
+        run("signals", "report", "--month", "2026-03", "-o", str(tmp_path / "x.doc")).exit_code == 1
+    )
+    ticked = run("signals", "tick", "--now", "2026-04-02T09:00+02:00")
+    assert ticked.exit_code == 0, ticked.output
+    assert "clock messages queued" in ticked.output
+    assigned = run("signals", "assign", "--user", "admin@gapsight.local", "--group", "Onderwijs")
+    assert assigned.exit_code == 0 and "client manager of: Onderwijs" in assigned.output
+    assert run("signals", "assign", "--user", "nobody@x.example").exit_code == 1

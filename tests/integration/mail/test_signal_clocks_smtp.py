@@ -27,7 +27,9 @@ def test_each_reminder_and_escalation_arrives_once(
     received = dt.datetime(2026, 4, 30, 15, tzinfo=AMS)  # a Thursday
     with unit_of_work(db_engine) as session:
         org = create_organisation(
-            session, "SSC", settings={"signals": {"coordinator_email": "coord@ssc.example"}}
+            session,
+            "SSC",
+            settings={"language": "en", "signals": {"coordinator_email": "coord@ssc.example"}},
         )
         signals.register_signal(
             session,
@@ -59,8 +61,9 @@ def test_each_reminder_and_escalation_arrives_once(
         with unit_of_work(db_engine) as session:
             signals.run_clocks(session, org_id, now=dt.datetime(2026, 5, day, 9, tzinfo=AMS))
         sender.run_once()
-    assert [(m["To"], m["Subject"]) for m in smtp.messages] == [
-        ("ann@ssc.example", "Signal 1: acknowledge the client (is due 2026-05-04)"),
-        ("coord@ssc.example", "Signal 1: acknowledge the client (is overdue 2026-05-04)"),
+    assert [(m["To"], m["Subject"].strip()) for m in smtp.messages] == [
+        ("ann@ssc.example", "Signal 1: acknowledge the client (due 2026-05-04)"),
+        ("coord@ssc.example", "Overdue: signal 1: acknowledge the client (deadline 2026-05-04)"),
     ]
-    assert "Please add a self-service portal" in smtp.messages[1].get_content()
+    body = smtp.messages[1].get_body(("plain",))
+    assert body is not None and "Please add a self-service portal" in body.get_content()

@@ -86,8 +86,10 @@ def test_acknowledge_clock_over_a_weekend_reminds_then_escalates_once(db_engine:
     assert sender.run_once().sent == 2
     assert sender.run_once().sent == 0
     assert transport.sent[0].recipient == "ann@ssc.example"
-    assert "is due 2026-11-24" in transport.sent[0].subject
-    assert "is overdue 2026-11-24" in transport.sent[1].subject
+    # the organisation's language (Dutch by default): mail/templates/signal_*.nl.*
+    assert "(uiterlijk 2026-11-24)" in transport.sent[0].subject
+    assert transport.sent[1].subject.startswith("Te laat: signaal 1")
+    assert "(termijn 2026-11-24)" in transport.sent[1].subject
 
 
 def test_christmas_and_the_status_update_cycle(db_engine: Engine) -> None:

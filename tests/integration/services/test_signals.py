@@ -319,6 +319,11 @@ def test_scripted_month_trends_and_registrar_bundles(db_engine: Engine) -> None:
     }
     assert (ann.acknowledged_on_time, ann.acknowledged_late, ann.not_acknowledged) == (2, 0, 4)
     assert bob.by_client_group == {"Financien": 3, "Sociaal domein": 3}
+    assert all(sum(b.by_domain.values()) == b.signals for b in bundles)
+    actions = [(f.at, f.by, f.what) for b in bundles for f in b.follow_ups]
+    assert actions == [("2026-03-05", "Ann", "Asked ICT-Partner for a delivery date")]
+    assert ann.themes == {"late-delivery": 5, "wifi": 1}
+    assert bob.themes == {"coffee": 1, "late-delivery": 1, "lift": 1}
 
 
 def test_completeness_per_registrar_per_month(db_engine: Engine) -> None:
@@ -420,7 +425,7 @@ def test_trends_are_sent_to_the_coordinator_once(db_engine: Engine) -> None:
     with unit_of_work(db_engine) as session:
         sent = session.scalars(select(OutboxMessage)).all()
         assert [(m.kind, m.recipient) for m in sent] == [("signal_trends", "coord@ssc.example")]
-        assert "late-delivery: 6 this period" in (sent[0].body_text or "")
+        assert "- late-delivery (stijgend): 6 deze maand" in (sent[0].body_text or "")
 
 
 def test_the_public_status_shows_that_one_signal_only(db_engine: Engine) -> None:

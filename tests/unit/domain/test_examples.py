@@ -1,5 +1,5 @@
-"""The examples in the docstrings of the calendar, clocks, signals, trends and actions
-modules run and are right."""
+"""The examples in the docstrings of the calendar, clocks, signals, trends, actions,
+intake and signal-access modules run and are right."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ MODULES = [
     "gapsight.domain.trends",
     "gapsight.domain.actions",
     "gapsight.services.signal_reports",
+    "gapsight.domain.intake",
+    "gapsight.services.signal_access",
 ]
 
 

@@ -1,5 +1,6 @@
 """User accounts (admin only): list users, add them, change their role and
-organisation (someone must always remain admin)."""
+organisation (someone must always remain admin) and the client groups that make them
+a client manager in the signals register (:mod:`gapsight.services.signal_access`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi import Depends, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from gapsight.services import users as user_service
+from gapsight.services.signal_access import assign_client_groups, client_groups_of
 from gapsight.services.users import MIN_PASSWORD_LENGTH
 from gapsight.store.database import unit_of_work
 from gapsight.store.models import ROLES
@@ -95,7 +97,11 @@ def _edit_page(
         if row is None:
             raise HTTPException(status_code=404)
         orgs = visible_organisations(session, user)
-        values = {"role": row.role, "organisation_id": str(row.organisation_id or "")}
+        values = {
+            "role": row.role,
+            "organisation_id": str(row.organisation_id or ""),
+            "client_groups": "\n".join(sorted(client_groups_of(session, user_id))),
+        }
         name, email = row.name, row.email
     return render(
         request,
@@ -123,6 +129,9 @@ async def update(request: Request, user_id: int, user: CurrentUser = Depends(adm
     form = FormReader(await request.form(), gettext=_)
     role = form.choice("role", ROLES)
     org_id = form.integer("organisation_id")
+    groups = [g for g in form.text("client_groups").splitlines() if g.strip()]
+    if any(len(g.strip()) > 200 for g in groups):
+        form.error("client_groups", _("A client group has at most 200 characters."))
     with unit_of_work(engine(request)) as session:
         allowed = {o.id for o in visible_organisations(session, user)}
         if org_id is not None and org_id not in allowed:
@@ -130,6 +139,7 @@ async def update(request: Request, user_id: int, user: CurrentUser = Depends(adm
         if form.ok:
             try:
                 user_service.update_user(session, user_id, role=role, organisation_id=org_id)
+                assign_client_groups(session, user_id, groups)
             except KeyError:
                 raise HTTPException(status_code=404) from None
             except ValueError:
