@@ -781,11 +781,16 @@ def submit_later(
         else:
             session.flush()  # later pages of this batch find the new response
         if upcoming is None and not response.anonymous:
+            # the page save read the invitation as a plain row of a few columns; the
+            # flag e-mail needs the whole invitation (name, e-mail, characteristics)
+            invitation = (
+                None if found.invitation is None else session.get(Invitation, found.invitation.id)
+            )
             cases.raise_flags(
                 session,
                 study=found.study,
                 response=response,
-                invitation=found.invitation,
+                invitation=invitation,
                 instrument=survey.instrument,
                 answers=merged,
                 now=moment,
