@@ -10,7 +10,7 @@ entry to :data:`MAKERS`.
 Example::
 
     >>> sorted(MAKERS)[:4]
-    ['scores.cvs', 'scores.nps', 'servqual.ep', 'servqual.gapmodel']
+    ['gapmodel.mirror', 'scores.cvs', 'scores.nps', 'servqual.ep']
 """
 
 from __future__ import annotations

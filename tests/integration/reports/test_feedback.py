@@ -210,10 +210,13 @@ def test_the_management_summary_shows_loop_metrics_when_a_provider_is_registered
     assert table.rows[2][2] == Num(0.75, 0, percent=True)
 
 
-def test_without_a_provider_the_summary_says_loop_metrics_are_missing(
+def test_without_loop_metrics_the_summary_says_they_are_missing(
     inputs: ReportInputs,
 ) -> None:
-    assert inputs.loop is None
+    """The closed loop fills ``inputs.loop`` (the demo has cases); a wave without them
+    gets the "not available" sentence instead of a table."""
+    assert inputs.loop is not None and inputs.loop.flagged > 0
+    inputs = dataclasses.replace(inputs, loop=None)
     summary = build_summary(inputs, "nl")
     followup = next(s for s in summary.sections if s.key == "followup")
     assert Paragraph(label("summary.followup_missing", "nl"), style="missing") in followup.blocks
