@@ -28,8 +28,12 @@ of its own, so one item cannot make the others fail (a rolled-back ``work`` left
 nothing behind, so running it again is safe). Items of one *lane* run in arrival
 order, in one thread; the respondent pages put every request of a link in the same
 lane, so two requests for the same link are serialised as they would be by the
-database's own locks. SQLite gets one lane (one writer at a time anyway);
-PostgreSQL several (:data:`POSTGRES_LANES`), whose transactions lock disjoint rows.
+database's own locks. Both databases get one lane (:data:`POSTGRES_LANES`): SQLite
+admits one writer at a time anyway, and on PostgreSQL — where lanes could run side by
+side, since their transactions lock disjoint rows — more lanes were measured to be
+*slower* (the page save is bound by the process's one interpreter lock, not by the
+database: four lanes gave 300–525 page saves/s, two 537/s, one 522–600/s, with the
+p99 at 25 % of the ceiling 148–288 ms against 44–115 ms; ``benchmarks/RESULTS.md``).
 Another process writing the same database is kept out by SQLite's lock or
 PostgreSQL's row locks as before.
 
@@ -89,10 +93,10 @@ class GroupCommit:
     """Runs units of work for one engine in batches, one commit per batch.
 
     ``lanes`` writer threads (each with its own queue and transaction) run batches
-    side by side: on PostgreSQL, where rows are locked one by one, a lane's database
-    round trips overlap with another lane's Python work; on SQLite, whose one write
-    lock admits one transaction at a time, a single lane is right. Items with the same
-    ``lane`` key go to the same lane, in order.
+    side by side — only useful on PostgreSQL, whose transactions lock rows one by
+    one, and only when the database rather than this process's CPU is the limit (not
+    so for the page save: :func:`for_engine` uses one). Items with the same ``lane``
+    key go to the same lane, in order.
     """
 
     def __init__(
@@ -288,8 +292,9 @@ _writers_lock = threading.Lock()
 
 CHECKPOINT_SECONDS = 0.25
 """How often the SQLite writer's background checkpoint runs while pages come in."""
-POSTGRES_LANES = 4
-"""Writer lanes on PostgreSQL (each holds one pooled connection while it writes)."""
+POSTGRES_LANES = 1
+"""Writer lanes on PostgreSQL (each holds one pooled connection while it writes). One:
+more lanes only add interpreter-lock contention and smaller batches (see above)."""
 
 
 def for_engine(engine: Engine) -> GroupCommit:

@@ -113,3 +113,29 @@ def test_one_writer_per_engine_and_its_thread_ends_when_idle(db_engine: Engine) 
     assert lane._thread is None
     # and it starts again for the next item
     assert quick.run(lambda s: 7) == 7
+
+
+def test_several_lanes_keep_each_keys_order(db_engine: Engine) -> None:
+    """With several lanes (PostgreSQL could use them), the items of one lane key run in
+    the order submitted, in one thread; every item is committed (on SQLite the lanes
+    take turns with the write lock)."""
+    writer = GroupCommit(db_engine, lanes=3)
+    seen: dict[str, list[int]] = {}
+    lock = threading.Lock()
+
+    def step(key: str, n: int) -> Callable[[Session], None]:
+        def work(session: Session) -> None:
+            session.add(Organisation(name=f"{key}-{n}"))
+            with lock:
+                seen.setdefault(key, []).append(n)
+
+        return work
+
+    futures = [
+        writer.submit(step(key, n), lane=key) for n in range(20) for key in ("a", "b", "c", "d")
+    ]
+    for future in futures:
+        future.result(30)
+    assert seen == {key: list(range(20)) for key in "abcd"}
+    assert {f"{k}-{n}" for k in "abcd" for n in range(20)} <= _names(db_engine)
+    assert len(for_engine(db_engine)._lanes) == 1
