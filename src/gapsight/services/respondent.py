@@ -87,6 +87,7 @@ from gapsight.store import group_commit
 from gapsight.store.answers import decode_row, encode
 from gapsight.store.database import unit_of_work
 from gapsight.store.models import Invitation, Organisation, Response, Study
+from gapsight.store.raw_statement import RawStatement
 
 __all__ = [
     "Link",
@@ -382,10 +383,17 @@ _LINK_ROW = (
 )
 """A personal link's invitation and unfinished response in one round trip. Only the
 invitation row is locked: every write to the link's response locks it first."""
-_SAVE_PAGE = _RESPONSES.update().where(_RESPONSES.c.id == bindparam("_id"))
-_COMPLETE_INVITATION = (
+_SAVE_PAGE = RawStatement(_RESPONSES.update().where(_RESPONSES.c.id == bindparam("_id")))
+_COMPLETE_INVITATION = RawStatement(
     _INVITATIONS.update().where(_INVITATIONS.c.id == bindparam("_id")).values(completed=True)
 )
+# ... run on the driver's cursor (gapsight.store.raw_statement: a fifth of a page's CPU
+# time was SQLAlchemy's per-statement execution machinery).
+_LINK_ROW_RAW = RawStatement(_LINK_ROW)
+_INVITATION_ROW_RAW = RawStatement(_INVITATION_ROW)
+_INVITATION_ROW_LOCKED_RAW = RawStatement(_INVITATION_ROW_LOCKED)
+_RESPONSE_ROW_RAW = RawStatement(_RESPONSE_ROW)
+_RESPONSE_ROW_LOCKED_RAW = RawStatement(_RESPONSE_ROW_LOCKED)
 
 
 @dataclass
@@ -407,17 +415,18 @@ def _locate(session: Session, link: Link, *, lock: bool, rows: bool = False) -> 
     joined = rows and lock and link.kind == "personal"
     if link.kind == "personal":
         if joined:
-            both = session.execute(
-                _LINK_ROW, {"key": hash_token(link.key), "resume": resume_hash(link.key)}
-            ).one_or_none()
+            both = _LINK_ROW_RAW.one_or_none(
+                session.connection(),
+                {"key": hash_token(link.key), "resume": resume_hash(link.key)},
+            )
             invitation = both
             if both is not None and both.r_id is not None:
                 response = SimpleNamespace(
                     **{name: getattr(both, f"r_{name}") for name in _RESPONSE_NAMES}
                 )
         elif rows:
-            stmt = _INVITATION_ROW_LOCKED if lock else _INVITATION_ROW
-            invitation = session.execute(stmt, {"key": hash_token(link.key)}).one_or_none()
+            raw = _INVITATION_ROW_LOCKED_RAW if lock else _INVITATION_ROW_RAW
+            invitation = raw.one_or_none(session.connection(), {"key": hash_token(link.key)})
         else:
             invitation = session.scalars(
                 _INVITATION_LOCKED if lock else _INVITATION, {"key": hash_token(link.key)}
@@ -446,8 +455,8 @@ def _locate(session: Session, link: Link, *, lock: bool, rows: bool = False) -> 
     if key and len(key) <= MAX_KEY_LENGTH and not joined:
         where = {"key": resume_hash(key), "wave": study.id}
         if rows:
-            stmt = _RESPONSE_ROW_LOCKED if lock else _RESPONSE_ROW
-            response = session.execute(stmt, where).one_or_none()
+            raw = _RESPONSE_ROW_LOCKED_RAW if lock else _RESPONSE_ROW_RAW
+            response = raw.one_or_none(session.connection(), where)
         else:
             response = session.scalars(_RESPONSE_LOCKED if lock else _RESPONSE, where).one_or_none()
     return _Found(study, invitation, response)
@@ -659,7 +668,7 @@ class _Pending:
         }
         if finished:
             values.update(completed_at=self.completed_at, resume_hash=None)
-        session.execute(_SAVE_PAGE, values)
+        _SAVE_PAGE.execute(session.connection(), values)
 
 
 def _merge(
@@ -773,7 +782,7 @@ def submit_later(
             response.completed_at = anonymity.coarse_time(moment) if response.anonymous else moment
             response.resume_hash = None
             if found.invitation is not None:
-                session.execute(_COMPLETE_INVITATION, {"_id": found.invitation.id})
+                _COMPLETE_INVITATION.execute(session.connection(), {"_id": found.invitation.id})
         else:
             response.status = "partial" if done else "started"
         if isinstance(response, _Pending):

@@ -47,6 +47,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Match
 
 from gapsight import __version__
+from gapsight.analysis.result import as_optional
 from gapsight.config import Settings
 from gapsight.domain.studies import ANONYMITY_MODES, STUDY_KINDS
 from gapsight.io import ImportRejected
@@ -526,8 +527,9 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
             started=s.started,
             partial=s.partial,
             complete=s.complete,
-            gross_rate=None if s.rates is None else s.rates.gross_rate,
-            net_rate=None if s.rates is None else s.rates.net_rate,
+            # a sample without valid invitations has no rates (Undefined): null
+            gross_rate=None if s.rates is None else as_optional(s.rates.gross_rate),
+            net_rate=None if s.rates is None else as_optional(s.rates.net_rate),
             min_group_size=s.min_group_size,
             characteristics=[
                 CharacteristicOut(

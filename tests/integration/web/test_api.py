@@ -175,3 +175,16 @@ def test_openapi_document_describes_every_endpoint(api: TestClient) -> None:
             assert operation.get("summary"), f"{method} {path} has no summary"
             assert "401" in operation["responses"], f"{method} {path}"
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
+
+
+def test_fieldwork_of_a_study_without_invitations_has_null_rates(
+    api: TestClient, people: dict[str, Any], web_engine: Engine
+) -> None:
+    """No valid invitations: the rates are undefined, returned as null — not a 500
+    (found by the schemathesis run)."""
+    study = small_study(web_engine, people["acme"])
+    viewer = _token(web_engine, "coordinator@acme.example")
+    got = api.get(f"/api/v1/studies/{study}/fieldwork", headers=viewer)
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["in_sample"] == 0 and body["gross_rate"] is None and body["net_rate"] is None
