@@ -2,9 +2,10 @@
 
 A response records the instrument version it answered, and its packed answer vector
 is laid out in that version's ``numeric_codes()`` order. Changing or deleting a version
-that a study uses would silently re-label stored answers, so it is refused — both here
-and, as a safety net for code that bypasses this module, by ORM events on
-:class:`~gapsight.store.models.InstrumentVersion` (see :func:`guard`).
+that a study uses would silently re-label stored answers, so it is refused — here,
+by ORM events on :class:`~gapsight.store.models.InstrumentVersion` for code that
+bypasses this module (see :func:`guard`), and by a database trigger for plain SQL
+(migration 0013; deleting is refused by the ``RESTRICT`` foreign key).
 
 Example::
 

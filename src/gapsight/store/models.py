@@ -329,7 +329,14 @@ class Response(Base):
         CheckConstraint(_in("status", RESPONSE_STATUSES), name="status"),
         CheckConstraint("NOT anonymous OR invitation_id IS NULL", name="anonymous_unlinked"),
         Index("ix_responses_wave_id_id", "wave_id", "id"),
-        Index("uq_responses_resume_hash", "resume_hash", unique=True),
+        # partial: only unfinished web responses have a resume hash (migration 0012)
+        Index(
+            "uq_responses_resume_hash",
+            "resume_hash",
+            unique=True,
+            sqlite_where=text("resume_hash IS NOT NULL"),
+            postgresql_where=text("resume_hash IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlalchemy.exc import IntegrityError
 
 from gapsight.instruments.registry import load_builtin
@@ -70,3 +70,18 @@ def test_builtin_and_owned_versions_are_unique_per_owner(db_engine: Engine) -> N
             .where(InstrumentVersion.organisation_id.is_not(None))
             .values(organisation_id=None)
         )
+
+
+def test_the_database_refuses_to_change_a_used_version(db_engine: Engine) -> None:
+    """Migration 0013: plain SQL that bypasses the repository and the ORM guard is
+    refused by a trigger, on SQLite and PostgreSQL; an unused version still changes."""
+    with unit_of_work(db_engine) as session:
+        org = create_organisation(session, "Acme")
+        create_study(session, organisation_id=org.id, name="w1", kind="customer", instrument="cvs")
+        used = resolve(session, "cvs@1").id
+        unused = register(session, load_builtin("kto")).id
+    change = text("UPDATE instrument_versions SET definition = definition WHERE id = :id")
+    with pytest.raises(IntegrityError, match="used by a study"), db_engine.begin() as conn:
+        conn.execute(change, {"id": used})
+    with db_engine.begin() as conn:
+        assert conn.execute(change, {"id": unused}).rowcount == 1
