@@ -12,7 +12,9 @@ from rich.console import Console
 from gapsight.config import Settings
 
 console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: errors are never broken at a fixed width (paths and messages stay whole,
+# copyable and searchable; the terminal wraps long lines itself)
+err_console = Console(stderr=True, soft_wrap=True)
 
 DataDirOption: Any = typer.Option(
     None, "--data-dir", envvar="GAPSIGHT_DATA_DIR", help="Data directory (SQLite file, uploads)."
