@@ -44,7 +44,9 @@ Example (the codec; no database needed)::
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -224,9 +226,22 @@ def decode_blocks(blocks: Sequence[bytes]) -> WaveColumns:
     Blocks of one set may differ in whether they carry a don't-know column (a block
     appended by a later import, :func:`append`): one without it has no don't-know
     answers."""
-    if not blocks:
+    return _decode_tables([_table(b) for b in blocks])
+
+
+_ONE_THREAD = pa.ipc.IpcReadOptions(use_threads=False)
+
+
+def _table(block: bytes) -> pa.Table:
+    """One stored block as an Arrow table. Decompressed on the calling thread
+    (``use_threads=False``): the blocks of a wave are decoded side by side instead,
+    which measured about twice as fast as Arrow's per-buffer threads."""
+    return pa.ipc.open_stream(pa.py_buffer(block), options=_ONE_THREAD).read_all()
+
+
+def _decode_tables(tables: Sequence[pa.Table]) -> WaveColumns:
+    if not tables:
         raise ValueError("no blocks to decode")
-    tables = [pa.ipc.open_stream(pa.py_buffer(b)).read_all() for b in blocks]
     meta = tables[0].schema.metadata or {}
     k = int(meta.get(b"k", b"0"))
     width, dk_width = 4 * k, _dk_width(k)
@@ -312,19 +327,32 @@ def read_current(connection: Connection, wave_id: int) -> WaveColumns | None:
     raw = _driver(connection)
     sqlite = connection.dialect.name == "sqlite"
     cursor = raw.cursor() if sqlite else raw.cursor(binary=True)
-    try:
-        cursor.execute(
-            "SELECT b.seq, b.blocks, b.data FROM answer_blocks b "
-            "JOIN answer_versions v ON v.wave_id = b.wave_id AND v.version = b.version "
-            f"WHERE b.wave_id = {mark} ORDER BY b.seq",
-            (wave_id,),
-        )
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    if not rows or [r[0] for r in rows] != list(range(rows[0][1])):
-        return None
-    return decode_blocks([bytes(r[2]) for r in rows])
+    # Each block is decompressed on a worker as soon as it is fetched, while the
+    # next is read (both release the interpreter lock): a load costs about the
+    # larger of the two instead of their sum (1M × 50: 0.05 s instead of 0.08-0.3 s).
+    futures: list[Future[pa.Table]] = []
+    expected: int | None = None
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        try:
+            cursor.execute(
+                "SELECT b.seq, b.blocks, b.data FROM answer_blocks b "
+                "JOIN answer_versions v ON v.wave_id = b.wave_id AND v.version = b.version "
+                f"WHERE b.wave_id = {mark} ORDER BY b.seq",
+                (wave_id,),
+            )
+            for seq, count, data in cursor:
+                expected = count if expected is None else expected
+                if seq != len(futures) or count != expected:
+                    break
+                futures.append(pool.submit(_table, bytes(data)))
+            else:
+                if futures and len(futures) == expected:
+                    return _decode_tables([f.result() for f in futures])
+        finally:
+            cursor.close()
+            for future in futures:
+                future.cancel()
+    return None
 
 
 def write(

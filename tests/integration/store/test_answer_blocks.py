@@ -497,3 +497,27 @@ def test_an_in_memory_database_keeps_the_callers_transaction() -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM responses")).scalar() == 3
     engine.dispose()
+
+
+def test_an_incomplete_or_inconsistent_set_of_blocks_is_not_served(db_engine: Engine) -> None:
+    """``read_current`` serves a set only when its blocks are numbered 0 … n-1 and all
+    say n: a block missing, extra, or claiming another count makes the load read the
+    rows (and store a proper set again)."""
+    wave_id = _study(db_engine)
+    _import(db_engine, wave_id, 12, seed=12)
+    assert _cached(db_engine, wave_id)
+    copy_as = (
+        "INSERT INTO answer_blocks (wave_id, seq, version, blocks, rows, data) "
+        "SELECT wave_id, :seq, version, :count, rows, data FROM answer_blocks "
+        "WHERE wave_id = :w AND seq = 0"
+    )
+    tamperings = [
+        ("UPDATE answer_blocks SET blocks = 2 WHERE wave_id = :w", {}),  # one missing
+        (copy_as, {"seq": 1, "count": 1}),  # an extra block beyond the count
+        (copy_as, {"seq": 2, "count": 2}),  # a gap: 0 and 2 of 2
+    ]
+    for statement, values in tamperings:
+        with db_engine.begin() as conn:
+            conn.execute(text(statement), {"w": wave_id, **values})
+        assert not _cached(db_engine, wave_id), statement
+        assert _check(db_engine, wave_id).n == 12  # rows read, a proper set stored
