@@ -84,6 +84,12 @@ class Settings:
         "served behind HTTPS.",
         False,
     )
+    telemetry: bool = _help(
+        "FastAPI's native OpenTelemetry instrumentation of every request (traces, metrics, "
+        "logs to the globally configured providers); off by default, as it costs work on "
+        "every request and sends nothing until an OpenTelemetry SDK is set up.",
+        False,
+    )
 
     def __post_init__(self) -> None:
         if not self.database_url:

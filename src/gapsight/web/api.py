@@ -61,6 +61,7 @@ from gapsight.store.database import unit_of_work
 from gapsight.store.models import Study
 from gapsight.web.deps import ROLE_RANK, CurrentUser
 from gapsight.web.secret import secret_key
+from gapsight.web.telemetry import telemetry_config
 
 __all__ = ["PROBLEM", "create_api"]
 
@@ -382,6 +383,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        telemetry=telemetry_config(settings),
     )
     api.state.settings = settings
     api.state.engine = engine

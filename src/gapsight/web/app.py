@@ -54,6 +54,7 @@ from gapsight.web import errors
 from gapsight.web.api import create_api
 from gapsight.web.secret import secret_key
 from gapsight.web.security import BodyLimit, SecurityHeaders
+from gapsight.web.telemetry import telemetry_config
 from gapsight.web.templating import TEMPLATES
 from gapsight.web.throttle import LoginThrottle
 
@@ -126,6 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        telemetry=telemetry_config(settings),
     )
     app.state.settings = settings
     app.state.engine = engine

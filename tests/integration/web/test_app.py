@@ -127,3 +127,30 @@ def test_chunked_body_over_the_limit_is_413(sqlite_settings: Any, people: dict[s
         )
         assert response.status_code == 413
         assert "<h1>Too large</h1>" in response.text
+
+
+def test_native_telemetry_is_asked_for_only_when_switched_on(
+    sqlite_settings: Any, monkeypatch: Any
+) -> None:
+    """Setting ``telemetry`` (off by default): FastAPI then never consults the global
+    OpenTelemetry providers per request; on, it does (and, with no SDK configured,
+    instruments nothing)."""
+    from opentelemetry import trace
+
+    from gapsight.web.app import create_app
+
+    asked: list[int] = []
+    real = trace.get_tracer_provider
+
+    def counting() -> Any:
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr(trace, "get_tracer_provider", counting)
+    for on in (False, True):
+        asked.clear()
+        app = create_app(sqlite_settings.with_(telemetry=on))
+        with Browser(app) as client:
+            for _ in range(3):
+                assert client.get("/health").status_code == 200
+        assert (len(asked) >= 3) is on, (on, len(asked))
