@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 
@@ -68,9 +69,7 @@ class _Compiled:
         else:
             names = [c.key for c in selected]
             self.row = namedtuple("Row", names, rename=True)  # type: ignore[misc]
-            self.loaders = [
-                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected
-            ]
+            self.loaders = [_loader(c.type, dialect) for c in selected]
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         """The driver's parameters: processed values by name, or in position order."""
@@ -81,6 +80,18 @@ class _Compiled:
         if self.positional is None:
             return out
         return [out[name] for name in self.positional]
+
+
+def _loader(type_: Any, dialect: Dialect) -> _Processor:
+    """SQLAlchemy's result processor of a column type. The numeric types of the
+    psycopg dialect choose theirs by the column's type code, known only after a
+    query ran; without it they raise — and need none: psycopg itself returns
+    ``float`` for ``double precision``/``real`` and ``Decimal`` for ``numeric``."""
+    try:
+        processor: _Processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+    except (TypeError, InvalidRequestError):
+        return None
+    return processor
 
 
 class RawStatement:

@@ -4,6 +4,7 @@ and out as SQLAlchemy's own execution of the same statement — JSON (incl. JSON
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from sqlalchemy import Engine, Table, bindparam, select
@@ -56,3 +57,35 @@ def test_none_is_stored_as_sqlalchemy_stores_it(db_engine: Engine) -> None:
             f"SELECT settings IS NULL FROM organisations WHERE id = {int(org.id)}"
         ).scalar()
         assert bool(via_raw) == bool(via_core)
+
+
+def test_every_column_of_a_study_reads_as_sqlalchemy_reads_it(db_engine: Engine) -> None:
+    """A whole ``studies`` row — floats (the psycopg dialect's numeric result
+    processor needs a type code that a compiled-once statement does not have), dates,
+    JSON, text — comes back with the values SQLAlchemy's own execution gives."""
+    from gapsight.services.studies import create_study
+    from gapsight.store.models import Study
+
+    studies = cast(Table, Study.__table__)
+    whole = select(studies).where(studies.c.id == bindparam("id"))
+    with Session(db_engine) as session, session.begin():
+        org = Organisation(name="a")
+        session.add(org)
+        session.flush()
+        study = create_study(
+            session,
+            organisation_id=org.id,
+            name="w",
+            kind="customer",
+            instrument="cvs",
+            confidence_level=0.9,
+            field_start=dt.date(2026, 3, 1),
+        )
+        study_id = study.id
+    with Session(db_engine) as session, session.begin():
+        conn = session.connection()
+        row = RawStatement(whole).one_or_none(conn, {"id": study_id})
+        expected = conn.execute(whole, {"id": study_id}).one()
+    assert tuple(row) == tuple(expected)
+    assert row.confidence_level == 0.9 and isinstance(row.confidence_level, float)
+    assert row.field_start == dt.date(2026, 3, 1)
