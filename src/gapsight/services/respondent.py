@@ -63,7 +63,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import numpy as np
 from sqlalchemy import Engine, Table, bindparam, select, update
@@ -520,25 +520,41 @@ def _retrying(engine: Engine, work: Callable[[Session], T], lane: str | None) ->
     run again when it lost a race (unique key taken by a concurrent first page in
     another process, random id collision). The future is resolved once the work is
     committed."""
-    writer = group_commit.for_engine(engine)
     outcome: Future[T] = Future()
+    _Attempts(group_commit.for_engine(engine), work, lane, outcome).next()
+    return outcome
 
-    def attempt(n: int) -> None:
-        def settle(done: Future[T]) -> None:
-            error = done.exception()
-            if isinstance(error, IntegrityError) and n < _RETRIES - 1:
-                attempt(n + 1)
-            elif error is not None:
-                outcome.set_exception(error)
-            else:
-                outcome.set_result(done.result())
 
+@dataclass
+class _Attempts(Generic[T]):
+    """The tries of one :func:`_retrying` call. A class rather than a closure that
+    calls itself: such a closure is a reference cycle holding the future and its
+    result (the whole page: survey, answers, state), which only the garbage
+    collector's full collections free — measured 34 objects per page and 10–40 ms
+    pauses every second or two under load."""
+
+    writer: group_commit.GroupCommit
+    work: Callable[[Session], T]
+    lane: str | None
+    outcome: Future[T]
+    tries: int = 0
+
+    def next(self) -> None:
+        self.tries += 1
         # No savepoint: ``work`` raises LinkError / TamperedForm only before it
         # changes anything, and a database error reruns the batch item by item.
-        writer.submit(work, savepoint=False, lane=lane).add_done_callback(settle)
+        self.writer.submit(self.work, savepoint=False, lane=self.lane).add_done_callback(
+            self.settle
+        )
 
-    attempt(0)
-    return outcome
+    def settle(self, done: Future[T]) -> None:
+        error = done.exception()
+        if isinstance(error, IntegrityError) and self.tries < _RETRIES:
+            self.next()
+        elif error is not None:
+            self.outcome.set_exception(error)
+        else:
+            self.outcome.set_result(done.result())
 
 
 def visit(engine: Engine, link: Link) -> Visit:

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from gapsight.config import Settings
 
@@ -134,8 +134,10 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     Objects stay usable after the commit (``expire_on_commit=False``), so a service can
     return them to a CLI or web handler.
     """
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    session = factory()
+    # a Session, not a sessionmaker: each sessionmaker() creates a new Session
+    # subclass — a type per transaction, freed only by the garbage collector's full
+    # collections (one per page batch of the web server's group commit)
+    session = Session(bind=engine, expire_on_commit=False)
     try:
         with session.begin():
             yield session
